@@ -1,0 +1,198 @@
+"""The Python API: what a notebook (and the CLI, which is a thin layer over it) uses.
+
+>>> import newswatch
+>>> nw = newswatch.open(":memory:")
+>>> report = nw.ingest_records([{"id": "a1", "title": "Storm", "text": "It rained yesterday.",
+...                              "published": "2024-03-02"}])
+>>> report.ingested, nw.article("a1")["dates"][0]["value"]
+(1, '2024-03-01')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO
+
+from .analysis import DEFAULT_PIPELINE, Pipeline
+from .config import IngestOptions, default_db_path
+from .documents import Article, RawDocument
+from .errors import InputError, NotFoundError
+from . import errors
+from .sources import read_inputs
+from .sources.jsonl import parse_record
+from .store import ArticleFilter, Store, open_store
+
+EXPORT_FIELDS = ("id", "newswatch_id", "title", "text", "url", "source", "author", "published", "language")
+
+
+@dataclass
+class IngestReport:
+    """Running counts of an ingest; ``as_dict`` is the ``ingest --json`` contract."""
+
+    ingested: int = 0
+    duplicates: int = 0
+    failed: list[InputError] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+    duplicate_of: list[dict] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.ingested + self.duplicates + len(self.failed)
+
+    def as_dict(self) -> dict:
+        return {
+            "ingested": self.ingested,
+            "duplicates": self.duplicates,
+            "failed": [e.as_dict() for e in self.failed],
+        }
+
+
+ProgressCallback = Callable[[IngestReport], None]
+
+
+class Newswatch:
+    """A newswatch corpus: a store plus the pipeline that fills it."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # -- ingest -------------------------------------------------------------
+
+    def ingest(self, inputs: Iterable[str], options: IngestOptions | None = None,
+               progress: ProgressCallback | None = None, stdin: IO[str] | None = None) -> IngestReport:
+        """Read, analyse and store every input (paths, directories, URLs, '-' for stdin)."""
+        options = options or IngestOptions()
+        return self._ingest_items(read_inputs(inputs, options, stdin=stdin), options, progress)
+
+    def ingest_records(self, records: Iterable[dict], options: IngestOptions | None = None,
+                       progress: ProgressCallback | None = None) -> IngestReport:
+        """Ingest dicts shaped like JSONL lines (``text`` or ``html`` required)."""
+        options = options or IngestOptions()
+
+        def items() -> Iterator[RawDocument | InputError]:
+            for i, record in enumerate(records, start=1):
+                try:
+                    yield parse_record(record, f"<record {i}>")
+                except InputError as exc:
+                    yield exc
+
+        return self._ingest_items(items(), options, progress)
+
+    def _ingest_items(self, items: Iterable[RawDocument | InputError], options: IngestOptions,
+                      progress: ProgressCallback | None) -> IngestReport:
+        pipeline = Pipeline(DEFAULT_PIPELINE, options)
+        report = IngestReport()
+        batch: list[Article] = []
+
+        def flush():
+            for art, result in zip(batch, self.store.add_articles(batch)):
+                if result.duplicate:
+                    report.duplicates += 1
+                    report.duplicate_of.append({"input": art.raw.origin, "id": result.id, "reason": result.reason})
+                else:
+                    report.ingested += 1
+                    report.new_ids.append(result.id)
+            batch.clear()
+            if progress:
+                progress(report)
+
+        for item in items:
+            if isinstance(item, InputError):
+                report.failed.append(item)
+                if progress:
+                    progress(report)
+                continue
+            if options.default_source and not item.source:
+                item.source = options.default_source
+            try:
+                article = pipeline(Article(item))
+            except Exception as exc:  # one article's analysis never costs the others
+                report.failed.append(InputError(item.origin, f"analysis failed: {type(exc).__name__}: {exc}"))
+                continue
+            if not article.text.strip():
+                report.failed.append(InputError(item.origin, "no text left after removing boilerplate", errors.EMPTY))
+                continue
+            batch.append(article)
+            if len(batch) >= options.batch_size:
+                flush()
+        if batch:
+            flush()
+        elif progress:
+            progress(report)
+        return report
+
+    # -- reading ------------------------------------------------------------
+
+    def articles(self, since: date | None = None, until: date | None = None, source: str | None = None,
+                 language: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Article summaries: id, external_id, title, published, language, source, url."""
+        return self.store.list_articles(ArticleFilter(since, until, source, language, limit, offset))
+
+    def article(self, key: str | int) -> dict:
+        """One article, by internal id or by the external id it was ingested with."""
+        found = self.store.get_article(key)
+        if found is None:
+            raise NotFoundError(f"no article with id or external id {str(key)!r}")
+        return found
+
+    def stats(self) -> dict:
+        return self.store.stats()
+
+    # -- export -------------------------------------------------------------
+
+    def export(self, out: IO[str], fmt: str = "jsonl", flt: ArticleFilter | None = None) -> int:
+        """Write articles as JSONL (re-ingestable, ids kept) or CSV; returns the count written."""
+        if fmt not in ("jsonl", "csv"):
+            raise ValueError(f"unknown export format {fmt!r}: use 'jsonl' or 'csv'")
+        writer = csv.DictWriter(out, fieldnames=[*EXPORT_FIELDS, "dates"]) if fmt == "csv" else None
+        if writer:
+            writer.writeheader()
+        n = 0
+        for art in self.store.iter_articles(flt):
+            row = export_row(art)
+            if writer:
+                row["dates"] = "; ".join(f"{d['text']}={d['value']}" for d in art["dates"])
+                writer.writerow(row)
+            else:
+                row["dates"] = art["dates"]
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def export_row(art: dict) -> dict:
+    # "id" is the user's own id when there is one, so that an export can be
+    # ingested again (or compared with an evaluation file) without losing it.
+    return {
+        "id": art["external_id"] if art["external_id"] is not None else f"newswatch:{art['id']}",
+        "newswatch_id": art["id"],
+        "title": art["title"],
+        "text": art["text"],
+        "url": art["url"],
+        "source": art["source"],
+        "author": art["author"],
+        "published": art["published"],
+        "language": art["language"],
+    }
+
+
+def open(location: str | None = None, readonly: bool = False) -> Newswatch:  # noqa: A001 (mirrors builtins.open on purpose)
+    """Open (creating if needed) the corpus at ``location`` (default: $NEWSWATCH_DB or ./newswatch.db)."""
+    return Newswatch(open_store(location or default_db_path(), readonly=readonly))
+
+
+__all__ = ["Newswatch", "IngestReport", "IngestOptions", "open"]

@@ -1,0 +1,325 @@
+"""The ``newswatch`` command: a thin layer over ``newswatch.api``.
+
+Exit status: 0 when everything asked for was done, 1 when some inputs failed
+(the good ones are stored) or the command failed, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .config import DEFAULT_DB, IngestOptions
+from .errors import NewswatchError, UsageError
+from .store import ArticleFilter
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+EPILOG_MAIN = f"""
+\b
+The data flows one way: ingest -> analyse -> store -> query.
+\b
+Examples:
+  newswatch demo                                 # ingest the bundled demo corpus
+  newswatch ingest ../shared/seeds --reference-date 2017-02-20
+  newswatch articles --since 2024-01-01 --language en
+  newswatch show 3                               # or an external id: show wire-0012
+  newswatch export --format csv -o articles.csv
+\b
+The database is {DEFAULT_DB} in the current directory unless --db or the
+NEWSWATCH_DB environment variable says otherwise. Every command that prints
+data takes --json for scripts.
+"""
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+class _Context:
+    def __init__(self, db: str | None):
+        self.db = db
+
+    def open(self, readonly: bool = False) -> api.Newswatch:
+        return api.open(self.db, readonly=readonly)
+
+
+@click.group(epilog=EPILOG_MAIN, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", metavar="PATH", envvar="NEWSWATCH_DB",
+              help=f"Database file (SQLite). Default: $NEWSWATCH_DB, else ./{DEFAULT_DB}.")
+@click.version_option(__version__, prog_name="newswatch")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None):
+    """newswatch reads news (text, HTML, JSONL, RSS/Atom) and keeps it clean, dated and searchable."""
+    ctx.obj = _Context(db)
+
+
+# -- ingest -------------------------------------------------------------------
+
+def _ingest_options(f):
+    f = click.option("--reference-date", type=DATE, metavar="YYYY-MM-DD",
+                     help="Resolve relative dates ('2 weeks ago') against this day when an article "
+                          "has no publication date of its own.")(f)
+    f = click.option("--max-bytes", type=click.IntRange(min=1), default=IngestOptions.max_bytes, show_default=True,
+                     help="Refuse files and downloads larger than this.")(f)
+    f = click.option("--timeout", type=click.FloatRange(min=0.1), default=IngestOptions.fetch_timeout,
+                     show_default=True, help="Seconds before a URL fetch gives up.")(f)
+    f = click.option("--allow-private", is_flag=True,
+                     help="Allow URLs on loopback/private networks (refused by default).")(f)
+    f = click.option("--source", "default_source", metavar="NAME",
+                     help="Source name for articles whose input does not give one.")(f)
+    f = click.option("--progress/--no-progress", default=None,
+                     help="Show a progress bar (default: when stderr is a terminal).")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(f)
+    return f
+
+
+def _run_ingest(obj: _Context, inputs, reference_date, max_bytes, timeout, allow_private, default_source,
+                progress, as_json) -> None:
+    options = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, allow_private=allow_private,
+                            reference_date=_day(reference_date), default_source=default_source)
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="ingesting", unit=" articles", file=sys.stderr, dynamic_ncols=True)
+
+    def on_progress(report: api.IngestReport) -> None:
+        if bar is not None:
+            bar.update(report.seen - bar.n)
+            bar.set_postfix(new=report.ingested, duplicate=report.duplicates, failed=len(report.failed), refresh=False)
+
+    with obj.open() as nw:
+        try:
+            report = nw.ingest(inputs, options, progress=on_progress)
+        except KeyboardInterrupt:
+            if bar is not None:
+                bar.close()
+            click.echo("newswatch: interrupted; what was stored is safe: run the same command again to finish",
+                       err=True)
+            sys.exit(130)
+    if bar is not None:
+        bar.close()
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo(f"{report.ingested} new, {report.duplicates} duplicate(s) (already stored), "
+                   f"{len(report.failed)} failed")
+        for err in report.failed:
+            click.echo(f"  failed: {err}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@cli.command(epilog="""
+\b
+Inputs:
+  FILE.txt            plain text: first non-empty line is the title
+  FILE.html           a web page: main text, title, author, date extracted
+  FILE.jsonl          one JSON object per line: {"id", "title", "text" or "html",
+                      "url", "source", "published" (ISO 8601), "language"}
+  FILE.xml/.rss/.atom an RSS or Atom feed: one article per entry
+  DIRECTORY           everything inside, recursively (hidden files skipped)
+  https://...         a page or a feed, fetched with a timeout and size limit
+  -                   JSONL on standard input
+\b
+Re-running an ingest is safe: articles already stored (same external id or
+same text) are counted as duplicates, not stored twice. An interrupted ingest
+resumes where it stopped when run again.
+\b
+Exit status: 0 all inputs ingested, 1 some failed (the rest are stored), 2 usage error.
+""")
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@_ingest_options
+@click.pass_obj
+def ingest(obj: _Context, inputs, **kwargs):
+    """Read articles from files, directories, URLs or stdin into the database."""
+    _run_ingest(obj, inputs, **kwargs)
+
+
+@cli.command(epilog="""
+\b
+The demo corpus is a set of short articles written for newswatch: six stories
+over two years, with syndicated copies, misspelled names, quotes and relative
+dates. Try afterwards:
+  newswatch articles
+  newswatch show demo-cable-01
+""")
+@_ingest_options
+@click.pass_obj
+def demo(obj: _Context, **kwargs):
+    """Ingest the bundled demo corpus and summarise the result."""
+    corpus = resources.files("newswatch.demo") / "corpus"
+    with resources.as_file(corpus) as path:
+        try:
+            _run_ingest(obj, [str(path)], **kwargs)
+        except SystemExit as exc:
+            if exc.code:
+                raise
+    if not kwargs["as_json"]:
+        with obj.open(readonly=True) as nw:
+            stats = nw.stats()
+            click.echo(f"\n{stats['articles']} articles in {stats['database']}, "
+                       f"published {(stats['first_published'] or '?')[:10]} to {(stats['last_published'] or '?')[:10]}, "
+                       f"from {len(stats['sources'])} sources.")
+            click.echo("Next: newswatch articles | newswatch show ID | newswatch stats")
+
+
+# -- reading ------------------------------------------------------------------
+
+def _filter_options(f):
+    f = click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="Published on or after this day.")(f)
+    f = click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Published on or before this day.")(f)
+    f = click.option("--source", metavar="NAME", help="Only this source (case-insensitive).")(f)
+    f = click.option("--language", metavar="CODE", help="Only this language (ISO 639-1, e.g. en).")(f)
+    return f
+
+
+def _make_filter(since, until, source, language, limit=None, offset=0) -> ArticleFilter:
+    try:
+        return ArticleFilter(_day(since), _day(until), source, language, limit, offset)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@cli.command()
+@_filter_options
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def articles(obj: _Context, since, until, source, language, limit, offset, as_json):
+    """List stored articles, oldest publication first (undated last)."""
+    flt = _make_filter(since, until, source, language, limit, offset)
+    with obj.open(readonly=True) as nw:
+        rows = nw.store.list_articles(flt)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no articles match (ingest some with: newswatch ingest PATH)")
+        return
+    for r in rows:
+        published = (r["published"] or "undated")[:10]
+        ext = r["external_id"] or "-"
+        click.echo(f"{r['id']:>6}  {ext[:22]:<22}  {published:<10}  {r['language'] or '??':<2}  "
+                   f"{(r['source'] or '-')[:18]:<18}  {r['title'] or '(untitled)'}")
+
+
+@cli.command(epilog="ID is the internal number shown by 'articles' or the external id given at ingest.")
+@click.argument("article_id", metavar="ID")
+@click.option("--raw", is_flag=True, help="Also print the original text as the source gave it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.pass_obj
+def show(obj: _Context, article_id: str, raw: bool, as_json: bool):
+    """Show one article: clean text, metadata, dates found, cleaning applied."""
+    with obj.open(readonly=True) as nw:
+        art = nw.article(article_id)
+    if as_json:
+        _echo_json(art)
+        return
+    click.secho(art["title"] or "(untitled)", bold=True)
+    meta = [("id", art["id"]), ("external id", art["external_id"]), ("published", art["published"] or "unknown"),
+            ("source", art["source"]), ("author", art["author"]), ("language", art["language"]),
+            ("url", art["url"]), ("from", f"{art['origin']} ({art['format']})"),
+            ("dates resolved against", art["reference_date"] or "nothing (no publication or reference date)")]
+    for key, value in meta:
+        if value is not None:
+            click.echo(f"  {key}: {value}")
+    click.echo()
+    for para in art["text"].split("\n\n"):
+        click.echo(textwrap.fill(para, width=88))
+        click.echo()
+    if art["dates"]:
+        click.secho("Dates in the text", bold=True)
+        for d in art["dates"]:
+            span = f" ({d['date_from']} .. {d['date_to']})" if d["date_from"] and d["date_from"] != d["date_to"] else ""
+            click.echo(f"  {d['text']!r} -> {d['value'] or 'unresolved'}{span}")
+    if art["cleaning"]:
+        click.secho("Cleaning applied", bold=True)
+        for step in art["cleaning"]:
+            click.echo(f"  {step['step']}: {step['detail']}")
+    if raw:
+        click.secho("\nOriginal text", bold=True)
+        click.echo(art["raw_text"])
+
+
+@cli.command(epilog="""
+\b
+JSONL exports keep each article's external id as "id" (or "newswatch:N"
+when it had none), so an export can be ingested again elsewhere.
+""")
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@click.pass_obj
+def export(obj: _Context, since, until, source, language, fmt, output):
+    """Export articles (clean text, metadata, dates) as JSONL or CSV."""
+    flt = _make_filter(since, until, source, language)
+    with obj.open(readonly=True) as nw:
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                n = nw.export(out, fmt, flt)
+            click.echo(f"wrote {n} article(s) to {output}", err=True)
+        else:
+            nw.export(sys.stdout, fmt, flt)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_obj
+def stats(obj: _Context, as_json: bool):
+    """Counts: articles, languages, sources, date range."""
+    with obj.open(readonly=True) as nw:
+        figures = nw.stats()
+    if as_json:
+        _echo_json(figures)
+        return
+    click.echo(f"database:      {figures['database']} (schema v{figures['schema_version']})")
+    click.echo(f"articles:      {figures['articles']} ({figures['undated']} undated)")
+    click.echo(f"published:     {figures['first_published'] or '-'} .. {figures['last_published'] or '-'}")
+    click.echo(f"date mentions: {figures['date_mentions']}")
+    for title, key in (("languages", "languages"), ("sources", "sources"), ("formats", "formats")):
+        items = ", ".join(f"{k} {v}" for k, v in list(figures[key].items())[:12])
+        click.echo(f"{title + ':':<14} {items or '-'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="newswatch", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)  # 2 for usage errors
+    except click.exceptions.Abort:
+        click.echo("newswatch: aborted", err=True)
+        sys.exit(130)
+    except UsageError as exc:
+        click.echo(f"newswatch: error [{exc.code}]: {exc}", err=True)
+        sys.exit(2)
+    except NewswatchError as exc:
+        click.echo(f"newswatch: error [{exc.code}]: {exc}", err=True)
+        sys.exit(1)
+    except ValueError as exc:
+        click.echo(f"newswatch: error: {exc}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Defaults in one place.
+
+``IngestOptions`` gathers every knob of the ingest stage; the CLI and the Python
+API both build one, so the two always behave alike.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+#: Where the database lives when neither ``--db`` nor ``NEWSWATCH_DB`` says.
+DEFAULT_DB = "newswatch.db"
+
+#: Languages the detector can choose from. Loading all 75 of lingua's models
+#: costs ~1.4 GB of memory; this subset covers the major news languages
+#: (including all of SemEval-2022 Task 8's) at a fraction of that.
+DEFAULT_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar",
+    "zh", "ja", "ko", "sv", "da", "nb", "fi", "cs", "ro", "hu", "el", "he",
+)
+
+#: Files found while walking a directory that are never articles.
+SKIPPED_SUFFIXES = frozenset({".db", ".db-wal", ".db-shm", ".sqlite", ".pyc", ".gz", ".zip"})
+
+
+def default_db_path() -> str:
+    return os.environ.get("NEWSWATCH_DB") or DEFAULT_DB
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How inputs are read, cleaned and dated.
+
+    >>> IngestOptions().max_bytes
+    20000000
+    """
+
+    #: Largest file or download accepted, in bytes.
+    max_bytes: int = 20_000_000
+    #: Seconds before a URL fetch gives up (connect and each read).
+    fetch_timeout: float = 15.0
+    #: Allow URLs that resolve to loopback or private addresses.
+    allow_private: bool = False
+    #: Date that relative expressions ("2 weeks ago") are resolved against
+    #: when an article has no publication date of its own.
+    reference_date: date | None = None
+    #: Articles written per database transaction.
+    batch_size: int = 100
+    #: Languages the detector may answer with (ISO 639-1).
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    #: Source name used when an input does not say (overrides nothing).
+    default_source: str | None = None
+    #: User-Agent sent when fetching URLs.
+    user_agent: str = "newswatch/0.1 (+offline news monitor)"
+
+    def __post_init__(self):
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes must be a positive number of bytes, got {self.max_bytes}")
+        if self.fetch_timeout <= 0:
+            raise ValueError(f"fetch_timeout must be positive seconds, got {self.fetch_timeout}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+
+
+def is_hidden(path: Path) -> bool:
+    return any(part.startswith(".") and part not in (".", "..") for part in path.parts)

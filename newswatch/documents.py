@@ -1,0 +1,85 @@
+"""The objects that flow through the pipeline.
+
+A *source* turns an input into ``RawDocument`` objects (what the input said,
+untouched). The per-article analysis turns each into an ``Article`` (clean
+text, language, dates), which the store keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class RawDocument:
+    """One article as an input gave it to us, before any cleaning."""
+
+    origin: str  # the input it came from: a path, a URL, "file.jsonl:12"
+    format: str  # "text", "html", "jsonl", "feed"
+    text: str  # body text as extracted (HTML already turned into text)
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None  # as declared by the input, if at all
+    external_id: str | None = None
+
+
+@dataclass
+class DateMention:
+    """A date expression found in the text, resolved where possible."""
+
+    text: str
+    start: int  # character offsets into Article.text
+    end: int
+    value: str | None  # TimeML-style: 2017-02-17, 2017-W07, 2017-02, 2017, PAST_REF
+    date_from: str | None = None  # first day covered (ISO date), if resolvable
+    date_to: str | None = None  # last day covered
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class CleaningStep:
+    """Something the cleaner removed or changed, kept so a reader can audit it."""
+
+    step: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Article:
+    """An analysed article, ready for the store."""
+
+    raw: RawDocument
+    text: str = ""
+    title: str | None = None
+    language: str | None = None
+    dates: list[DateMention] = field(default_factory=list)
+    cleaning: list[CleaningStep] = field(default_factory=list)
+    reference_date: date | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.text)
+
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """Hash of title and clean text, insensitive to case and whitespace.
+
+    Two inputs with this hash are the same article (exact duplicates); near
+    duplicates are a later stage's business.
+    """
+    norm = _WS.sub(" ", f"{title or ''}\n{text}").strip().casefold()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()

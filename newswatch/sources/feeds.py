@@ -1,0 +1,60 @@
+"""RSS and Atom feeds: one article per entry (feedparser)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import feedparser
+
+from .. import errors
+from ..documents import RawDocument
+from ..errors import InputError
+from .html import html_fragment_to_text
+
+
+def _entry_date(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+    return None
+
+
+def _entry_html(entry) -> str:
+    # Full content (content:encoded, Atom <content>) beats the summary.
+    contents = entry.get("content") or []
+    best = max((c.get("value", "") for c in contents), key=len, default="")
+    summary = entry.get("summary", "") or ""
+    return best if len(best) >= len(summary) else summary
+
+
+def parse_feed(data: bytes | str, origin: str) -> Iterator[RawDocument | InputError]:
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        if parsed.bozo:
+            reason = getattr(parsed.bozo_exception, "getMessage", lambda: str(parsed.bozo_exception))()
+            raise InputError(origin, f"malformed feed ({reason})", errors.BAD_FEED)
+        if not parsed.get("version"):
+            raise InputError(origin, "not an RSS or Atom feed", errors.BAD_FEED)
+        raise InputError(origin, "feed has no entries", errors.EMPTY)
+    feed_title = parsed.feed.get("title") or None
+    for i, entry in enumerate(parsed.entries, start=1):
+        where = f"{origin}#{i}"
+        text = html_fragment_to_text(_entry_html(entry))
+        if not text:
+            yield InputError(where, "feed entry has no text (neither content nor summary)", errors.NO_CONTENT)
+            continue
+        yield RawDocument(
+            origin=where,
+            format="feed",
+            text=text,
+            title=entry.get("title") or None,
+            url=entry.get("link") or None,
+            source=feed_title,
+            author=entry.get("author") or None,
+            published=_entry_date(entry),
+            language=(parsed.feed.get("language") or "").split("-")[0] or None,
+            external_id=entry.get("id") or entry.get("link") or None,
+        )

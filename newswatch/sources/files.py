@@ -1,0 +1,105 @@
+"""Reading bytes safely and turning them into text.
+
+Everything that can go wrong with a file on disk (missing, too big, empty,
+binary, an unknown charset) is turned into one ``InputError`` here, so the
+format readers only ever see text.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .. import errors
+from ..errors import InputError
+
+# Magic numbers of formats that are certainly not articles; naming them gives
+# a friendlier error than "binary file".
+_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (or Office document)",
+    b"\x1f\x8b": "a gzip archive",
+    b"SQLite format 3": "an SQLite database",
+    b"\x7fELF": "an executable",
+}
+
+
+def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
+    origin = origin or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(origin, "no such file or directory", errors.MISSING) from None
+    except OSError as exc:
+        raise InputError(origin, f"cannot read: {exc.strerror}", errors.UNREADABLE) from None
+    if size > max_bytes:
+        raise InputError(
+            origin,
+            f"file is {size:,} bytes, over the limit of {max_bytes:,} (raise it with --max-bytes)",
+            errors.TOO_LARGE,
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(origin, f"cannot read: {exc.strerror}", errors.UNREADABLE) from None
+    if len(data) > max_bytes:  # grew while we looked
+        raise InputError(origin, f"file is over the limit of {max_bytes:,} bytes", errors.TOO_LARGE)
+    return data
+
+
+def decode(data: bytes, origin: str, declared: str | None = None) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), the declared charset, or a detected one."""
+    if not data.strip():
+        raise InputError(origin, "file is empty", errors.EMPTY)
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(origin, f"binary file ({what}), not text", errors.BINARY)
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise InputError(origin, "binary file (contains NUL bytes), not text", errors.BINARY)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise InputError(origin, "binary file or unknown text encoding", errors.BAD_ENCODING)
+    try:
+        return data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError):
+        raise InputError(origin, f"text is not valid {best.encoding}", errors.BAD_ENCODING) from None
+
+
+def sniff_format(name: str, text: str) -> str:
+    """Guess an input's format from its name, then from its first characters."""
+    suffix = Path(name).suffix.lower()
+    by_suffix = {
+        ".jsonl": "jsonl", ".ndjson": "jsonl",
+        ".html": "html", ".htm": "html", ".xhtml": "html",
+        ".rss": "feed", ".atom": "feed",
+        ".txt": "text", ".text": "text", ".md": "text",
+    }
+    head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    if head.startswith("{"):
+        return "jsonl"
+    if head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed") or head.startswith("<rdf"):
+        if "<rss" in head or "<feed" in head or "<rdf:rdf" in head or "<channel" in head:
+            return "feed"
+        return "html"
+    if head.startswith("<!doctype html") or head.startswith("<html") or "<body" in head:
+        return "html"
+    return "text"
