@@ -40,8 +40,10 @@ _PROMPT = re.compile(
     r"|(?:photo|image|picture|video)(?: credit)?s?\s*[:/|].{0,80}|getty images|\(?photo: .{0,80}\)?)$",
     re.I,
 )
-_CAPTION_CREDIT = re.compile(r"\s*\((?:photo|image|picture|video|file photo)\b[^()]{0,80}\)\s*$", re.I)
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&|\|)\s*[\w .'’-]{0,40})?$")
+_CAPTION_CREDIT = re.compile(
+    r"\s*(?:\((?:photo|image|picture|video|file photo)\b[^()]{0,80}\)"
+    r"|(?<=[.!?])\s*(?:photo|image|picture)(?: credit)?\s*[:/|]\s*[^.!?]{1,60})\s*$", re.I)
+_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&|\|)\s*[\w .'’-]{0,40})?$")
 _DEDUP_KEY = re.compile(r"[\W_]+")
 
 

@@ -381,6 +381,9 @@ _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, _Context], Resolved | None
 ]
 
 
+_LEADING_PREPOSITION = re.compile(r"(?i:in|since|until|by|during|through|from|before|after|on|for the rest of)\s+")
+
+
 def find_dates(text: str, reference: date | None) -> list[DateMention]:
     """All date expressions in ``text``, longest match first where they overlap."""
     candidates = []
@@ -399,6 +402,10 @@ def find_dates(text: str, reference: date | None) -> list[DateMention]:
         if resolved is None:
             continue
         taken.append((start, end))
+        # Prepositions help find a date ("in May") but are not part of it.
+        lead = _LEADING_PREPOSITION.match(text, start, end)
+        if lead:
+            start = lead.end()
         found.append(DateMention(
             text=text[start:end], start=start, end=end, value=resolved.value,
             date_from=resolved.first.isoformat() if resolved.first else None,

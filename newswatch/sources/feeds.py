@@ -40,11 +40,13 @@ def parse_feed(data: bytes | str, origin: str) -> Iterator[RawDocument | InputEr
             raise InputError(origin, "not an RSS or Atom feed", errors.BAD_FEED)
         raise InputError(origin, "feed has no entries", errors.EMPTY)
     feed_title = parsed.feed.get("title") or None
+    broken = f"malformed feed ({parsed.bozo_exception}): " if parsed.bozo else ""
     for i, entry in enumerate(parsed.entries, start=1):
         where = f"{origin}#{i}"
         text = html_fragment_to_text(_entry_html(entry))
         if not text:
-            yield InputError(where, "feed entry has no text (neither content nor summary)", errors.NO_CONTENT)
+            yield InputError(where, f"{broken}feed entry has no text (neither content nor summary)",
+                             errors.BAD_FEED if broken else errors.NO_CONTENT)
             continue
         yield RawDocument(
             origin=where,

@@ -29,6 +29,9 @@ _MAGIC = {
 }
 
 
+_PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
+
+
 def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
     origin = origin or str(path)
     try:
@@ -73,9 +76,15 @@ def decode(data: bytes, origin: str, declared: str | None = None) -> str:
             return data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
+    matches = list(from_bytes(data[:200_000]))
+    if not matches:
         raise InputError(origin, "binary file or unknown text encoding", errors.BAD_ENCODING)
+    # Single-byte code pages often tie (cp1250 and cp1252 both read German
+    # fine but differ on "è"); among equally good readings prefer the
+    # Western European ones, by far the most common in news.
+    top = matches[0]
+    tied = [m for m in matches if (m.chaos, m.coherence) == (top.chaos, top.coherence)]
+    best = min(tied, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
     try:
         return data.decode(best.encoding)
     except (LookupError, UnicodeDecodeError):
