@@ -154,9 +154,11 @@ def _guess_year(ctx: _Context, month: int, day: int, weekday: int | None = None)
         return None
     future = ctx.future
     # News mostly reports the past: a past candidate wins unless the sentence is future-tense.
-    def cost(d: date) -> int:
+    def cost(d: date) -> float:
         gap = (d - ref).days
-        return abs(gap) + (180 if future and gap < 0 else 0)
+        if future:
+            return abs(gap) + (180 if gap < 0 else 0)
+        return abs(gap) * (1.5 if gap > 0 else 1.0)
     return min(candidates, key=cost)
 
 
@@ -340,8 +342,78 @@ def _h_season_year(m: re.Match, ctx: _Context) -> Resolved | None:
     return _season(int(m["year"]), SEASONS[m["season"].lower()])
 
 
+def _easter(y: int) -> date:
+    """Gregorian Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l + 433) // 432
+    month = (h + l - 7 * m + 90) // 25
+    return date(y, month, (h + l - 7 * m + 33 * month + 19) % 32)
+
+
+def _nth_weekday(y: int, month: int, weekday: int, n: int) -> date:
+    """The n-th given weekday of a month (n = -1: the last one)."""
+    if n > 0:
+        first = date(y, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(y, month, calendar.monthrange(y, month)[1])
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "new year's day": lambda y: date(y, 1, 1),
+    "new year's eve": lambda y: date(y, 12, 31),
+    "valentine's day": lambda y: date(y, 2, 14),
+    "easter": _easter,
+    "easter sunday": _easter,
+    "easter monday": lambda y: _easter(y) + timedelta(days=1),
+    "good friday": lambda y: _easter(y) - timedelta(days=2),
+    "may day": lambda y: date(y, 5, 1),
+    "independence day": lambda y: date(y, 7, 4),
+    "bastille day": lambda y: date(y, 7, 14),
+    "halloween": lambda y: date(y, 10, 31),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "christmas eve": lambda y: date(y, 12, 24),
+    "christmas": lambda y: date(y, 12, 25),
+    "christmas day": lambda y: date(y, 12, 25),
+    "boxing day": lambda y: date(y, 12, 26),
+}
+_HOLIDAY_NAMES = "|".join(sorted((re.escape(h).replace("'", "['’]") for h in HOLIDAYS), key=len, reverse=True))
+
+
+def _h_holiday(m: re.Match, ctx: _Context) -> Resolved | None:
+    rule = HOLIDAYS[m["name"].lower().replace("’", "'")]
+    rel = (m["rel"] or "").lower()
+    if m["year"]:
+        d = rule(int(m["year"]))
+    elif ctx.ref is None:
+        return Resolved(None)
+    else:
+        ref = ctx.ref
+        if rel == "last":
+            d = rule(ref.year) if rule(ref.year) < ref else rule(ref.year - 1)
+        elif rel == "next":
+            d = rule(ref.year) if rule(ref.year) > ref else rule(ref.year + 1)
+        elif rel == "this":
+            d = rule(ref.year)
+        else:
+            d = min((rule(y) for y in (ref.year - 1, ref.year, ref.year + 1)),
+                    key=lambda c: abs((c - ref).days) * (1.5 if c > ref and not ctx.future else 1.0))
+    if "week" in (m["week"] or "").lower():
+        return _week(d)
+    return _day(d)
+
+
 _REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF", "at present": "PRESENT_REF",
-         "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "the future": "FUTURE_REF"}
+         "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "the future": "FUTURE_REF",
+         "the near future": "FUTURE_REF", "the foreseeable future": "FUTURE_REF", "the distant future": "FUTURE_REF"}
 
 
 def _h_ref(m: re.Match, ctx: _Context) -> Resolved | None:
@@ -377,7 +449,9 @@ _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, _Context], Resolved | None
     (re.compile(rf"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last)[\s-]+(?:fiscal[\s-]+)?quarter\b"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?P<year>{_YEAR})\b|,?\s+(?P<year2>{_YEAR})\b)?", _I), _h_quarter),
     (re.compile(rf"\b(?:the\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+of)?\s+(?P<year>{_YEAR})\b", _I), _h_season_year),
-    (re.compile(r"\b(?:now|currently|nowadays|at present|recently|lately|(?<=in )the past|the future)\b", _I), _h_ref),
+    (re.compile(r"\b(?:now|currently|nowadays|at present|recently|lately|(?<=in )the past|the (?:near |foreseeable |distant )?future)\b", _I), _h_ref),
+    (re.compile(rf"\b(?:(?P<rel>(?i:last|next|this))\s+)?(?P<name>(?i:{_HOLIDAY_NAMES}))(?P<week>(?i:\s+week(?:end)?))?"
+                rf"(?:,?\s+(?P<year>{_YEAR})\b)?(?![\w'’])"), _h_holiday),
 ]
 
 
