@@ -41,3 +41,8 @@ def test_title_repeated_as_first_paragraph_and_byline_removed():
 def test_photo_credit_trailing_a_caption_is_removed():
     art = cleaned("A dry fountain in Barcelona. Photo: Iberia Press\n\nText.")
     assert art.text == "A dry fountain in Barcelona.\n\nText."
+
+
+def test_an_article_that_is_only_its_headline_is_kept():
+    art = cleaned("Parliament election ends in Turkmenistan.", title="Parliament election ends in Turkmenistan.")
+    assert art.text == "Parliament election ends in Turkmenistan."

@@ -90,7 +90,8 @@ def clean(article: Article) -> Article:
         kept.append(p)
     paragraphs = kept
 
-    if title and paragraphs and _key(paragraphs[0]) == _key(title):
+    # Only when something is left: a one-paragraph article may be all headline.
+    if title and len(paragraphs) > 1 and _key(paragraphs[0]) == _key(title):
         steps.append(CleaningStep("title_repeat", "first paragraph repeated the title"))
         paragraphs = paragraphs[1:]
 
