@@ -101,21 +101,23 @@ class Newswatch:
             if progress:
                 progress(report)
 
-        for item in items:
-            if isinstance(item, InputError):
-                report.failed.append(item)
-                if progress:
-                    progress(report)
-                continue
-            if options.default_source and not item.source:
-                item.source = options.default_source
-            try:
-                article = pipeline(Article(item))
-            except Exception as exc:  # one article's analysis never costs the others
-                report.failed.append(InputError(item.origin, f"analysis failed: {type(exc).__name__}: {exc}"))
-                continue
-            if not article.text.strip():
-                report.failed.append(InputError(item.origin, "no text left after removing boilerplate", errors.EMPTY))
+        def articles() -> Iterator[Article]:
+            for item in items:
+                if isinstance(item, InputError):
+                    report.failed.append(item)
+                    if progress:
+                        progress(report)
+                    continue
+                if options.default_source and not item.source:
+                    item.source = options.default_source
+                yield Article(item)
+
+        for article in pipeline.pipe(articles()):
+            if article.error is None and not article.text.strip():
+                article.error = "no text left after removing boilerplate"
+            if article.error is not None:
+                code = errors.EMPTY if not article.text.strip() else errors.ANALYSIS_FAILED
+                report.failed.append(InputError(article.raw.origin, article.error, code))
                 continue
             batch.append(article)
             if len(batch) >= options.batch_size:

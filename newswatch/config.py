@@ -53,6 +53,9 @@ class IngestOptions:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     #: Source name used when an input does not say (overrides nothing).
     default_source: str | None = None
+    #: Processes for the NER model on large ingests (it starts extra ones only
+    #: after the first few hundred articles, where they pay for themselves).
+    workers: int = min(2, os.cpu_count() or 1)
     #: User-Agent sent when fetching URLs.
     user_agent: str = "newswatch/0.1 (+offline news monitor)"
 
@@ -61,6 +64,8 @@ class IngestOptions:
             raise ValueError(f"max_bytes must be a positive number of bytes, got {self.max_bytes}")
         if self.fetch_timeout <= 0:
             raise ValueError(f"fetch_timeout must be positive seconds, got {self.fetch_timeout}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
 

@@ -56,6 +56,44 @@ class CleaningStep:
 
 
 @dataclass
+class EntityMention:
+    """A name found in the text by the NER model."""
+
+    text: str
+    start: int
+    end: int
+    label: str  # the model's label (PERSON, ORG, GPE, ...)
+    type: str  # newswatch's type after votes: PERSON, ORG, PLACE, EVENT
+    chain: int = -1  # index into Article.chains
+
+
+@dataclass
+class EntityChain:
+    """The mentions of one entity inside one article ("Jens Stoltenberg" ... "Stoltenberg")."""
+
+    name: str  # the fullest form used in the article
+    type: str
+    mentions: list[int] = field(default_factory=list)  # indices into Article.mentions
+    roles: list[str] = field(default_factory=list)
+    entity_id: int | None = None  # the corpus entity, once linked by the store
+
+
+@dataclass
+class Quote:
+    """Reported speech: the words, the cue ("said"), and who said them."""
+
+    text: str
+    start: int  # character offsets of the quoted or reported content
+    end: int
+    cue: str
+    direct: bool  # True: in quotation marks; False: indirect ("X said that ...")
+    speaker_text: str | None = None  # as written: "Stoltenberg", "he", "the NATO spokesman"
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    chain: int | None = None  # the article chain the speaker resolves to, if it does
+
+
+@dataclass
 class Article:
     """An analysed article, ready for the store."""
 
@@ -66,6 +104,10 @@ class Article:
     dates: list[DateMention] = field(default_factory=list)
     cleaning: list[CleaningStep] = field(default_factory=list)
     reference_date: date | None = None
+    mentions: list[EntityMention] = field(default_factory=list)
+    chains: list[EntityChain] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    error: str | None = None  # set when an analysis step failed; the article is then not stored
 
     @property
     def content_hash(self) -> str:

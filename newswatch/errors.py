@@ -47,6 +47,7 @@ FETCH_FAILED = "E109"  # URL unreachable, HTTP error, timeout
 FETCH_REFUSED = "E110"  # URL points to a private/loopback address
 UNREADABLE = "E111"  # permission denied and other OS errors
 BAD_ENCODING = "E112"  # bytes that no charset explains
+ANALYSIS_FAILED = "E113"  # a pipeline step raised on this article
 
 
 class StoreError(NewswatchError):

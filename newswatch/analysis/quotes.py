@@ -1,0 +1,288 @@
+"""Reported speech: direct quotes, indirect speech, and who said them.
+
+Direct quotes are spans in quotation marks with a speech cue beside them:
+
+- after the quote: “...,” Stoltenberg said / said Stoltenberg / told journalists;
+- before it: Lavrov said: “...”;
+- “...,” according to X;  “...” — X;
+- an interrupted quote (“A,” she said, “B.”) is one quote;
+- a quote running over several paragraphs (each opening with “, only the last
+  closing) is one quote; a quote whose closing mark is missing runs to the end
+  of its paragraph.
+
+Quoted words with no cue (scare quotes such as Russia's “negative behavior”)
+are not quotes of anyone.
+
+Indirect speech is found per sentence: "X said (on Friday) that ...",
+"X says the ...", "X warned of ...", "According to X, ...", and a trailing or
+parenthetical "..., he said, ...".
+
+The speaker is resolved to one of the article's entity chains: directly when
+the speaker phrase contains a name; for "he"/"she" and phrases like "the NATO
+spokesman", to the person whose role matches, else to the only person
+mentioned in the current and previous paragraph, else to the last speaker if
+they are among those mentioned. Otherwise the speaker stays unresolved
+(``chain`` is None) rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..documents import Article, Quote
+from . import names
+from .entities import ROLE_HEADS
+
+CUE_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|warned|warns|insisted|"
+    "insists|argued|argues|asked|asks|wrote|writes|continued|continues|recalled|recalls|declared|declares|"
+    "announced|announces|replied|replies|responded|remarked|commented|acknowledged|acknowledges|admitted|"
+    "admits|claimed|claims|stressed|stresses|emphasised|emphasized|urged|urges|concluded|observed|quipped|"
+    "tweeted|posted|reminded|suggested|suggests|predicted|believes|believed|thinks|thought|conceded|concedes|"
+    "confirmed|confirms|denied|denies|maintained|maintains|reiterated|reiterates|vowed|vows|promised|promises|"
+    "pledged|cautioned|estimated|estimates|testified|alleged|alleges|contended|contends|countered|agreed|agrees"
+)
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
+_PERSONAL = {"he", "she"}
+_OPEN, _CLOSE = "“\"«", "”\"»"
+
+_SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|"
+            r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[\w'’.-]+\s+){0,5}?[\w'’-]+|"
+            r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|de|van|von|al)){0,5})")
+_CUE = rf"(?:{CUE_VERBS})"
+# after a closing mark: ", Stoltenberg told journalists" / ", said Stoltenberg" / ", according to X" / "— X"
+_AFTER = re.compile(
+    rf"\s*,?\s*(?:(?P<cue1>{_CUE})\s+(?P<spk1>{_SPEAKER})"
+    rf"|(?P<spk2>{_SPEAKER})\s+(?:(?:has|had|also|then|later)\s+)?(?P<cue2>{_CUE})"
+    rf"|(?P<cue3>according to)\s+(?P<spk3>{_SPEAKER})"
+    rf"|[—–]\s*(?P<spk4>{_SPEAKER}))\b")
+# before an opening mark: "Lavrov said: “" / "Lavrov told reporters, “"
+_BEFORE = re.compile(
+    rf"(?P<spk>{_SPEAKER})\s+(?:(?:has|had|also|then|later)\s+)?(?P<cue>{_CUE})(?:\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$")
+# indirect speech inside one sentence
+_SUBJECT_CUE = (
+    rf"(?:^(?:\([^)]{{1,40}}\)\s*[—–-]\s*)?|(?<=[,;]\s))(?:But\s+|And\s+|However,\s+|Meanwhile,\s+)?(?P<spk>{_SPEAKER})\s+"
+    rf"(?:(?:has|had|also|then|later|again|repeatedly)\s+)?(?P<cue>warned of|spoke of|{_CUE})")
+# "X said (on Friday, in Munich) that ...": the first "that" within reach opens the content
+_INDIRECT_THAT = re.compile(
+    _SUBJECT_CUE + rf"(?:\s+(?:(?!\b(?:and|but|{CUE_VERBS})\b)[^.“”\"]){{0,60}}?)?\s+that\s+(?P<content>[^\s].*)$")
+# "X says the alliance is ...", "X warned of ...": content right after the cue
+_INDIRECT = re.compile(
+    _SUBJECT_CUE + r"\s+(?!(?:on|in|at|during|after|before|for|to|with|from|by|when|while|it|so|and|but|nothing)\b)"
+    r"(?P<content>[^\s].*)$")
+_ACCORDING = re.compile(rf"^(?P<cue>According to)\s+(?P<spk>{_SPEAKER}),\s+(?P<content>.+)$")
+_TRAILING = re.compile(rf"^(?P<c1>[^“”\"]+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?:,\s+(?P<c2>.+?)|\s+[^,]{{0,40}}?)?[.!?]?$")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’]?|$)")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Jr|Sr|Prof|Capt|Lt|Col|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)|\b[A-Z])\.$")
+#: Words that make a cue-like verb not speech ("said" as an adjective is rare; these are subjects that never speak).
+_NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"}
+
+
+# -- sentences ----------------------------------------------------------------
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; abbreviations like "U.S." and "Gen." do not end one."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        if start >= end:
+            continue
+        if spans and (_ABBREV.search(text[spans[-1][0]:spans[-1][1]]) or text[start].islower()) \
+                and "\n" not in text[spans[-1][1]:start]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+# -- direct quotes --------------------------------------------------------------
+
+def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(mark_start, content_start, content_end, mark_end) of every quoted span."""
+    spans = []
+    i = 0
+    while True:
+        m = re.search(r"[“\"«]", text[i:])
+        if not m:
+            break
+        open_at = i + m.start()
+        opener = text[open_at]
+        closers = "”\"" if opener in "“\"" else "»"
+        j = open_at + 1
+        end = None
+        while j < len(text):
+            ch = text[j]
+            if ch in closers and (opener != '"' or ch == '"'):
+                end = j
+                break
+            if text.startswith("\n\n", j):
+                # A new paragraph that opens with a quote mark continues the quote.
+                k = j
+                while k < len(text) and text[k] == "\n":
+                    k += 1
+                if k < len(text) and text[k] in "“\"«" and opener != '"':
+                    j = k + 1
+                    continue
+                break
+            j += 1
+        if end is None:  # closing mark missing: the quote runs to the end of its paragraph
+            content_end = j
+            spans.append((open_at, open_at + 1, content_end, content_end))
+            i = max(j, open_at + 1)
+        else:
+            spans.append((open_at, open_at + 1, end, end + 1))
+            i = end + 1
+    return spans
+
+
+def _strip_content(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \n“\"«":
+        start += 1
+    while end > start and text[end - 1] in " \n,”\"»":
+        end -= 1
+    return start, end
+
+
+def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n\n", 0, pos)
+    end = text.find("\n\n", pos)
+    return (0 if start < 0 else start + 2), (len(text) if end < 0 else end)
+
+
+def direct_quotes(text: str) -> list[Quote]:
+    quotes: list[Quote] = []
+    for mark_start, cstart, cend, mark_end in _quote_spans(text):
+        para_start, para_end = _paragraph_bounds(text, mark_start)
+        cue = spk = None
+        after = _AFTER.match(text, mark_end, para_end)
+        if after:
+            for n in "1234":
+                if after.group(f"spk{n}"):
+                    spk = (after.start(f"spk{n}"), after.end(f"spk{n}"))
+                    cue = after.group(f"cue{n}") if n != "4" else "—"
+                    break
+        if spk is None:
+            before = _BEFORE.search(text, para_start, mark_start)
+            if before:
+                spk = (before.start("spk"), before.end("spk"))
+                cue = before.group("cue")
+        s, e = _strip_content(text, cstart, cend)
+        if e <= s:
+            continue
+        if spk is not None and text[spk[0]:spk[1]].lower() in _NOT_SPEAKERS:
+            spk = None
+        if spk is None:
+            # "“A,” she said, “B.”": B continues the quote before it.
+            prev = quotes[-1] if quotes else None
+            if prev and prev.speaker_start is not None and 0 <= mark_start - prev.speaker_end <= 30 \
+                    and "\n" not in text[prev.speaker_end:mark_start]:
+                prev.end = e
+                prev.text = text[prev.start:e]
+            continue
+        quotes.append(Quote(text=text[s:e], start=s, end=e, cue=cue, direct=True,
+                            speaker_text=text[spk[0]:spk[1]], speaker_start=spk[0], speaker_end=spk[1]))
+    return quotes
+
+
+# -- indirect speech -----------------------------------------------------------
+
+def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
+    out: list[Quote] = []
+    for s_start, s_end in sentences(text):
+        sentence = text[s_start:s_end]
+        if any(s < s_end and s_start < e for s, e in taken):
+            continue
+        found = None
+        m = _ACCORDING.match(sentence)
+        if m:
+            found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("content"), len(sentence))
+        for pattern in (_INDIRECT_THAT, _INDIRECT):
+            if found is not None:
+                break
+            m = pattern.search(sentence)
+            if m and m.group("spk").lower() not in _NOT_SPEAKERS:
+                found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("content"), len(sentence))
+        if found is None:
+            m = _TRAILING.match(sentence)
+            if m and m.group("spk").lower() not in _NOT_SPEAKERS:
+                end = m.end("c2") if m.group("c2") else m.end("c1")
+                found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("c1"), end)
+        if found is None:
+            continue
+        spk_s, spk_e, cue, c_s, c_e = found
+        c_start, c_end = _strip_content(text, s_start + c_s, s_start + c_e)
+        while c_end > c_start and text[c_end - 1] in ".!?":
+            c_end -= 1
+        if c_end - c_start < 10:
+            continue
+        out.append(Quote(text=text[c_start:c_end], start=c_start, end=c_end, cue=cue, direct=False,
+                         speaker_text=text[s_start + spk_s:s_start + spk_e],
+                         speaker_start=s_start + spk_s, speaker_end=s_start + spk_e))
+    return out
+
+
+# -- speakers ------------------------------------------------------------------
+
+def _mention_chain_in(article: Article, start: int, end: int, people_only: bool) -> int | None:
+    inside = [m for m in article.mentions if m.chain >= 0 and start <= m.start and m.end <= end
+              and (m.type == "PERSON" or not people_only)]
+    if not inside:
+        return None
+    people = [m for m in inside if m.type == "PERSON"]
+    return (people or inside)[-1].chain
+
+
+def _people_before(article: Article, pos: int) -> list[int]:
+    """Chains of people mentioned from the start of the previous paragraph up to pos, latest last."""
+    para_start, _ = _paragraph_bounds(article.text, pos)
+    prev_start, _ = _paragraph_bounds(article.text, max(0, para_start - 3))
+    window_start = prev_start if para_start > 0 else 0
+    return [m.chain for m in sorted(article.mentions, key=lambda m: m.start)
+            if m.type == "PERSON" and m.chain >= 0 and window_start <= m.start < pos]
+
+
+def _by_role(article: Article, phrase: str) -> int | None:
+    words = names.fold(phrase).split()
+    if words and words[0] in _DETERMINERS:
+        words = words[1:]
+    if not words:
+        return None
+    wanted = " ".join(words)
+    matches = {i for i, ch in enumerate(article.chains) if ch.type == "PERSON"
+               and any(wanted in names.fold(role) for role in ch.roles)}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def resolve_speakers(article: Article) -> None:
+    last_speaker: int | None = None
+    for q in sorted(article.quotes, key=lambda q: q.speaker_start or 0):
+        phrase = (q.speaker_text or "").strip()
+        low = phrase.lower()
+        words = low.split()
+        head = words[:words.index("of")] if "of" in words else words
+        nominal = bool(words) and words[0] in _DETERMINERS and any(w in ROLE_HEADS for w in head)
+        chain = _mention_chain_in(article, q.speaker_start, q.speaker_end, people_only=nominal)
+        if chain is None and (low in _PERSONAL or nominal):
+            chain = _by_role(article, phrase) if low not in _PERSONAL else None
+            if chain is None:
+                recent = _people_before(article, q.speaker_start)
+                distinct = set(recent)
+                if len(distinct) == 1:
+                    chain = recent[-1]
+                elif last_speaker is not None and last_speaker in distinct:
+                    chain = last_speaker
+        q.chain = chain
+        if chain is not None and article.chains[chain].type == "PERSON":
+            last_speaker = chain
+
+
+def extract_quotes(article: Article) -> Article:
+    text = article.text
+    direct = direct_quotes(text)
+    taken = [(q.start, q.end) for q in direct]
+    indirect = indirect_quotes(text, taken)
+    article.quotes = sorted(direct + indirect, key=lambda q: q.start)
+    resolve_speakers(article)
+    return article
