@@ -145,6 +145,33 @@ class Newswatch:
     def stats(self) -> dict:
         return self.store.stats()
 
+    def entities(self, type: str | None = None, limit: int | None = 100, offset: int = 0,
+                 name: str | None = None) -> list[dict]:
+        """Canonical entities, most widely reported first: id, name, type, variants, roles, articles."""
+        return self.store.list_entities(type, limit, offset, name)
+
+    def entity(self, key: str | int) -> dict:
+        """One entity by id or by any of its spellings, with its articles and quotes."""
+        found = self.store.get_entity(key)
+        if found is None:
+            raise NotFoundError(f"no entity with id or name {str(key)!r} (list them with: newswatch entities)")
+        return found
+
+    def quotes(self, speaker: str | int | None = None, limit: int | None = 100, offset: int = 0,
+               direct: bool | None = None) -> list[dict]:
+        """Quotes, optionally only those of one speaker (entity id or name)."""
+        speaker_id = None
+        if speaker is not None:
+            speaker_id = self.store.find_entity(speaker)
+            if speaker_id is None:
+                raise NotFoundError(f"no entity with id or name {str(speaker)!r} (list them with: newswatch entities)")
+        return self.store.list_quotes(speaker_id=speaker_id, limit=limit, offset=offset, direct=direct)
+
+    def reanalyze(self, options: IngestOptions | None = None, progress=None) -> int:
+        """Run the current analysis (cleaning, dates, entities, quotes) again over every stored article."""
+        pipeline = Pipeline(DEFAULT_PIPELINE, options or IngestOptions())
+        return self.store.reanalyze(lambda raws: pipeline.pipe(Article(r) for r in raws), progress)
+
     # -- export -------------------------------------------------------------
 
     def export(self, out: IO[str], fmt: str = "jsonl", flt: ArticleFilter | None = None) -> int:

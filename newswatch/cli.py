@@ -31,6 +31,8 @@ Examples:
   newswatch ingest ../shared/seeds --reference-date 2017-02-20
   newswatch articles --since 2024-01-01 --language en
   newswatch show 3                               # or an external id: show wire-0012
+  newswatch entities --type PERSON
+  newswatch quotes --speaker Stoltenberg
   newswatch export --format csv -o articles.csv
 \b
 The database is {DEFAULT_DB} in the current directory unless --db or the
@@ -242,6 +244,19 @@ def show(obj: _Context, article_id: str, raw: bool, as_json: bool):
     for para in art["text"].split("\n\n"):
         click.echo(textwrap.fill(para, width=88))
         click.echo()
+    people = {}
+    for m in art.get("mentions", []):
+        if m["entity_id"] is not None:
+            people.setdefault((m["type"], m["entity_name"]), set()).add(m["text"])
+    if people:
+        click.secho("Who and what", bold=True)
+        for (kind, name), forms in sorted(people.items()):
+            others = sorted(f for f in forms if f != name)
+            click.echo(f"  {kind:<6} {name}" + (f"  (as {', '.join(others)})" if others else ""))
+    if art.get("quotes"):
+        click.secho("Quotes", bold=True)
+        for q in art["quotes"]:
+            _echo_quote(q)
     if art["dates"]:
         click.secho("Dates in the text", bold=True)
         for d in art["dates"]:
@@ -277,6 +292,134 @@ def export(obj: _Context, since, until, source, language, fmt, output):
             nw.export(sys.stdout, fmt, flt)
 
 
+def _echo_quote(q: dict, width: int = 160) -> None:
+    who = q["speaker"]["name"] if q["speaker"] else f"unresolved: {q['speaker_text']!r}"
+    words = q["text"] if len(q["text"]) <= width else q["text"][: width - 1] + "…"
+    shown = f"“{words}”" if q["direct"] else f"(reported) {words}"
+    click.echo(f"  {who} {q['cue']}: {shown}")
+
+
+@cli.command(epilog="""
+\b
+Spelling variants, short forms and typos of one name are merged into one
+entity ("Jens Stoltenberg", "Stoltenberg", "Stolteberg"); different people
+who share a surname are kept apart.
+\b
+Examples:
+  newswatch entities --type PERSON
+  newswatch entities --name lavrov
+""")
+@click.option("--type", "kind", type=click.Choice(["PERSON", "ORG", "PLACE", "EVENT"], case_sensitive=False),
+              help="Only entities of this type.")
+@click.option("--name", metavar="TEXT", help="Only entities with a spelling containing TEXT.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def entities(obj: _Context, kind, name, limit, offset, as_json):
+    """People, organisations, places and events, most widely reported first."""
+    with obj.open(readonly=True) as nw:
+        rows = nw.entities(kind, limit, offset, name)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no entities yet (ingest some articles with: newswatch ingest PATH)")
+        return
+    for e in rows:
+        other = [v["text"] for v in e["variants"] if v["text"] != e["name"]]
+        role = f"  [{e['roles'][0]}]" if e["roles"] else ""
+        click.echo(f"{e['id']:>6}  {e['type']:<6}  {e['articles']:>4} art.  {e['name']}{role}"
+                   + (f"  (also: {', '.join(other[:4])})" if other else ""))
+
+
+@cli.command(epilog="NAME_OR_ID is an entity id or any spelling of its name: newswatch entity Stoltenberg")
+@click.argument("key", metavar="NAME_OR_ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the entity as JSON.")
+@click.pass_obj
+def entity(obj: _Context, key: str, as_json: bool):
+    """One entity: spellings, roles, the articles it appears in, its quotes."""
+    with obj.open(readonly=True) as nw:
+        e = nw.entity(key)
+    if as_json:
+        _echo_json(e)
+        return
+    click.secho(f"{e['name']} ({e['type']}, id {e['id']})", bold=True)
+    click.echo("  spellings: " + ", ".join(f"{v['text']} ×{v['count']}" for v in e["variants"]))
+    if e["roles"]:
+        click.echo("  roles: " + "; ".join(e["roles"]))
+    click.secho(f"Articles ({e['article_count']})", bold=True)
+    for a in e["articles"]:
+        click.echo(f"  {a['id']:>6}  {(a['published'] or 'undated')[:10]}  {a['title'] or '(untitled)'}")
+    if e["quotes"]:
+        click.secho(f"Quotes ({len(e['quotes'])})", bold=True)
+        for q in e["quotes"]:
+            _echo_quote(q)
+
+
+@cli.command(epilog="""
+\b
+Direct quotes are words in quotation marks with a speech cue ("said",
+"told journalists", "according to"); reported speech is "X said that ...".
+A speaker given as "he" or "the spokesman" is resolved only when the article
+makes clear who is meant; otherwise it is shown as unresolved.
+""")
+@click.option("--speaker", metavar="NAME_OR_ID", help="Only quotes by this entity.")
+@click.option("--direct/--all", "direct_only", default=False, help="Only quotes in quotation marks.")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def quotes(obj: _Context, speaker, direct_only, limit, offset, as_json):
+    """Who said what: direct quotes and reported speech with their speakers."""
+    with obj.open(readonly=True) as nw:
+        rows = nw.quotes(speaker, limit, offset, True if direct_only else None)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no quotes found")
+        return
+    for q in rows:
+        click.echo(f"[{q['external_id'] or q['article_id']}]")
+        _echo_quote(q)
+
+
+@cli.command(epilog="""
+\b
+Use after upgrading newswatch: articles stored by an older version get the
+analysis stages they lack (entities, quotes), and entities are rebuilt over
+the whole corpus. It runs in one transaction: interrupted, nothing changes.
+""")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def reanalyze(obj: _Context, progress, as_json):
+    """Run the current analysis again over every stored article."""
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    bar = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar
+        if show_bar and bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc="reanalysing", unit=" articles", file=sys.stderr)
+        if bar is not None:
+            bar.update(done - bar.n)
+
+    with obj.open() as nw:
+        n = nw.reanalyze(progress=on_progress)
+        figures = nw.stats()
+    if bar is not None:
+        bar.close()
+    result = {"reanalyzed": n, "entities": figures["entities"], "quotes": figures["quotes"]}
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(f"reanalysed {n} articles: {result['entities']} entities, {result['quotes']} quotes")
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_obj
@@ -291,6 +434,8 @@ def stats(obj: _Context, as_json: bool):
     click.echo(f"articles:      {figures['articles']} ({figures['undated']} undated)")
     click.echo(f"published:     {figures['first_published'] or '-'} .. {figures['last_published'] or '-'}")
     click.echo(f"date mentions: {figures['date_mentions']}")
+    click.echo(f"entities:      {figures['entities']} ({figures['entity_mentions']} mentions)")
+    click.echo(f"quotes:        {figures['quotes']}")
     for title, key in (("languages", "languages"), ("sources", "sources"), ("formats", "formats")):
         items = ", ".join(f"{k} {v}" for k, v in list(figures[key].items())[:12])
         click.echo(f"{title + ':':<14} {items or '-'}")

@@ -94,3 +94,35 @@ def test_stats_and_filters(cli):
     stats = cli.json("stats")
     assert stats["articles"] == 2 and stats["undated"] == 2 and stats["languages"] == {"en": 2}
     assert cli.json("articles", "--language", "de") == []
+
+
+def test_entities_and_quotes_across_both_seeds(cli):
+    ingest_seeds(cli)
+    people = cli.json("entities", "--type", "PERSON")
+    assert all(set(p) >= {"id", "name", "type", "variants", "roles", "articles"} for p in people)
+    by_name = {p["name"]: p for p in people}
+    stoltenberg = by_name["Jens Stoltenberg"]
+    assert {v["text"] for v in stoltenberg["variants"]} >= {"Jens Stoltenberg", "Stoltenberg", "Stolteberg"}
+    assert stoltenberg["articles"] == 2 and "NATO Secretary-General" in stoltenberg["roles"]
+    assert by_name["Sergei Lavrov"]["articles"] == 2
+    assert {v["text"] for v in by_name["Mircea Joan"]["variants"]} == {"Mircea Joan", "Joanet"}
+    # one entity, whichever spelling is asked for
+    assert cli.json("entity", "Stolteberg")["id"] == stoltenberg["id"]
+    detail = cli.json("entity", str(stoltenberg["id"]))
+    assert len(detail["articles"]) == 2 and detail["quotes"]
+
+    quotes = cli.json("quotes")
+    assert all(set(q) >= {"article_id", "external_id", "speaker", "text", "cue", "start", "end", "direct"}
+               for q in quotes)
+
+    def said(start):
+        return next(q["speaker"]["name"] for q in quotes if q["text"].startswith(start) and q["speaker"])
+
+    assert said("There are well known disagreements") == "Jens Stoltenberg"
+    assert said("Russia’s actions are destabilizing") == "Mircea Joan"
+    assert said("They don’t just ignore it any more") == "Sergei Lavrov"
+    lavrov = cli.json("quotes", "--speaker", "Lavrov")
+    assert lavrov and all(q["speaker"]["name"] == "Sergei Lavrov" for q in lavrov)
+    shown = cli.json("show", stoltenberg and detail["articles"][0]["id"])
+    assert any(m["entity_id"] == stoltenberg["id"] for m in shown["mentions"]) and shown["quotes"]
+    assert cli.run("entity", "Nobody Atall").returncode == 1

@@ -94,12 +94,25 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _drop_leading_titles(text: str, start: int, end: int) -> int:
+    """'Volcanologist Sigrún Halldórsdóttir' -> 'Sigrún Halldórsdóttir' (the title becomes a role)."""
+    while True:
+        m = re.match(r"([\w.'’-]+)\s+", text[start:end])
+        if not m or m.group(1).lower() not in ROLE_HEADS | _ROLE_MODIFIERS:
+            return start
+        if len(text[start + m.end():end].split()) < 1:
+            return start
+        start += m.end()
+
+
 def mentions_from_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> list[EntityMention]:
     out = []
     for start, end, label in spans:
         if label not in TYPE_OF_LABEL and label not in _MAYBE_NAME_LABELS:
             continue
         s, e = _trim(text, start, end)
+        if label == "PERSON":
+            s = _drop_leading_titles(text, s, e)
         surface = " ".join(text[s:e].split())
         if not surface or not surface[0].isupper() and not surface[0].isdigit():
             continue
@@ -181,9 +194,25 @@ def _is_role_phrase(words: list[str]) -> bool:
     return any(w.lower().strip("'’") in ROLE_HEADS for w in words[:6])
 
 
+_ROLE_LEAD = re.compile(r"^(?i:its|his|her|their|our|the|a|an)\s+")
+_ROLE_CLAUSE = re.compile(r"\s+(?:who|which|that|whose|where|when)\b.*$")
+
+
+def tidy_role(role: str) -> str:
+    """'Its lead investigator' -> 'lead investigator'; drops a relative clause."""
+    role = _ROLE_CLAUSE.sub("", role.strip())
+    while _ROLE_LEAD.match(role):
+        role = _ROLE_LEAD.sub("", role, count=1)
+    return role
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    boundaries = [m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - 120), pos)]
+    return max([text.rfind("\n", 0, pos) + 1, *boundaries])
+
+
 def _title_before(text: str, start: int) -> str | None:
-    boundaries = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 120), start)]
-    line_start = max([text.rfind("\n", 0, start) + 1, *boundaries])
+    line_start = _sentence_start(text, start)
     words = _WORD.findall(text[max(line_start, start - 100):start])
     if not words or words[-1].lower() not in ROLE_HEADS:
         return None
@@ -210,7 +239,7 @@ def roles_for(text: str, mention: EntityMention) -> list[str]:
     after = _APPOSITIVE.match(text, mention.end)
     if after and _is_role_phrase(after.group("role").split()):
         found.append(after.group("role").strip())
-    before = _ROLE_THEN_COMMA.search(text[max(0, mention.start - 80):mention.start])
+    before = _ROLE_THEN_COMMA.search(text[max(_sentence_start(text, mention.start), mention.start - 80):mention.start])
     if before:
         words = before.group("role").split()
         if words and words[-1].lower() in ROLE_HEADS:
@@ -225,7 +254,9 @@ def attach_roles(article: Article) -> None:
         seen: dict[str, str] = {}
         for j in chain.mentions:
             for role in roles_for(article.text, article.mentions[j]):
-                seen.setdefault(names.fold(role), role)
+                role = tidy_role(role)
+                if role and _is_role_phrase(role.split()):
+                    seen.setdefault(names.fold(role), role)
         chain.roles = list(seen.values())
 
 

@@ -24,10 +24,12 @@ import re
 import unicodedata
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-#: Surnames at least this alike (Jaro-Winkler) may be spelling variants.
+#: Surnames at least this alike (Jaro-Winkler) and at most this many edits
+#: apart may be spelling variants ("Stolteberg", "Joanet", but not "Montevideo" for "Monteiro").
 SURNAME_SIMILARITY = 0.90
+SURNAME_MAX_EDITS = 2
 #: First names at least this alike are variants (Sergei / Sergey).
 FIRST_NAME_SIMILARITY = 0.88
 #: Token-sort ratio above which two multi-word organisation or place names are variants.
@@ -68,7 +70,8 @@ def first_names_compatible(a: str, b: str) -> bool:
 
 
 def surnames_match(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and similar(a, b) >= SURNAME_SIMILARITY)
+    return a == b or (min(len(a), len(b)) >= 4 and similar(a, b) >= SURNAME_SIMILARITY
+                      and Levenshtein.distance(a, b) <= SURNAME_MAX_EDITS)
 
 
 def person_match(a: str, b: str) -> bool:

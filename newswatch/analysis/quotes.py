@@ -154,6 +154,16 @@ def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
 def direct_quotes(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     for mark_start, cstart, cend, mark_end in _quote_spans(text):
+        s, e = _strip_content(text, cstart, cend)
+        if e <= s:
+            continue
+        # "“A,” she said, “B.”": B continues the quote before it.
+        prev = quotes[-1] if quotes else None
+        if prev and prev.speaker_start is not None and prev.speaker_start > prev.end \
+                and 0 <= mark_start - prev.speaker_end <= 30 and "\n" not in text[prev.speaker_end:mark_start]:
+            prev.end = e
+            prev.text = text[prev.start:e]
+            continue
         para_start, para_end = _paragraph_bounds(text, mark_start)
         cue = spk = None
         after = _AFTER.match(text, mark_end, para_end)
@@ -168,18 +178,9 @@ def direct_quotes(text: str) -> list[Quote]:
             if before:
                 spk = (before.start("spk"), before.end("spk"))
                 cue = before.group("cue")
-        s, e = _strip_content(text, cstart, cend)
-        if e <= s:
-            continue
         if spk is not None and text[spk[0]:spk[1]].lower() in _NOT_SPEAKERS:
             spk = None
         if spk is None:
-            # "“A,” she said, “B.”": B continues the quote before it.
-            prev = quotes[-1] if quotes else None
-            if prev and prev.speaker_start is not None and 0 <= mark_start - prev.speaker_end <= 30 \
-                    and "\n" not in text[prev.speaker_end:mark_start]:
-                prev.end = e
-                prev.text = text[prev.start:e]
             continue
         quotes.append(Quote(text=text[s:e], start=s, end=e, cue=cue, direct=True,
                             speaker_text=text[spk[0]:spk[1]], speaker_start=spk[0], speaker_end=spk[1]))

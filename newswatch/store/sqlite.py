@@ -20,8 +20,9 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from ..documents import Article
+from ..documents import Article, RawDocument
 from ..errors import NotFoundError, StoreError
+from ..linking import entities as linking
 from .base import AddResult, ArticleFilter, Store
 
 SUMMARY_COLUMNS = ("id", "external_id", "title", "published", "language", "source", "url")
@@ -122,28 +123,251 @@ class SQLiteStore(Store):
                 raw = art.raw
                 cur = self.conn.execute(
                     "INSERT INTO articles (external_id, content_hash, title, text, raw_text, url, source, author,"
-                    " published, language, format, origin, reference_date, cleaning, ingested_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " published, language, format, origin, reference_date, cleaning, ingested_at, raw_title,"
+                    " declared_language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         raw.external_id, digest, art.title, art.text, raw.text, raw.url, raw.source, raw.author,
                         raw.published.isoformat() if raw.published else None, art.language, raw.format,
                         raw.origin, art.reference_date.isoformat() if art.reference_date else None,
-                        json.dumps([c.as_dict() for c in art.cleaning], ensure_ascii=False), now,
+                        json.dumps([c.as_dict() for c in art.cleaning], ensure_ascii=False), now, raw.title,
+                        raw.language,
                     ),
                 )
-                article_id = cur.lastrowid
-                self.conn.executemany(
-                    'INSERT OR IGNORE INTO article_dates (article_id, start, "end", text, value, date_from, date_to)'
-                    " VALUES (?,?,?,?,?,?,?)",
-                    [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
-                )
-                results.append(AddResult(article_id, False))
+                self._insert_analysis(cur.lastrowid, art)
+                results.append(AddResult(cur.lastrowid, False))
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         return results
+
+    def _insert_analysis(self, article_id: int, art: Article) -> None:
+        """Dates, entity mentions (linked to corpus entities) and quotes of one article."""
+        self.conn.executemany(
+            'INSERT OR IGNORE INTO article_dates (article_id, start, "end", text, value, date_from, date_to)'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
+        )
+        touched = {self._link_chain(art, chain) for chain in art.chains}
+        self.conn.executemany(
+            'INSERT OR IGNORE INTO mentions (article_id, start, "end", text, label, type, entity_id)'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(article_id, m.start, m.end, m.text, m.label, m.type, art.chains[m.chain].entity_id)
+             for m in art.mentions if m.chain >= 0],
+        )
+        self.conn.executemany(
+            'INSERT INTO quotes (article_id, start, "end", text, cue, direct, speaker_text, speaker_start,'
+            " speaker_end, speaker_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, q.start, q.end, q.text, q.cue, int(q.direct), q.speaker_text, q.speaker_start,
+              q.speaker_end, art.chains[q.chain].entity_id if q.chain is not None else None) for q in art.quotes],
+        )
+        for entity_id in touched:
+            self._refresh_display_name(entity_id)
+
+    # -- entities -------------------------------------------------------------
+
+    def _candidates(self, keys: set[str]) -> list[linking.Candidate]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        ids = [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({marks})", sorted(keys))]
+        out = []
+        for entity_id in ids:
+            kind = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+            variants = [r[0] for r in self.conn.execute("SELECT text FROM entity_names WHERE entity_id = ?", (entity_id,))]
+            count = self.conn.execute("SELECT count(*) FROM mentions WHERE entity_id = ?", (entity_id,)).fetchone()[0]
+            out.append(linking.Candidate(entity_id, kind, variants, count))
+        return out
+
+    def _link_chain(self, art: Article, chain) -> int:
+        variants = sorted({art.mentions[j].text for j in chain.mentions})
+        keys = set().union(*(linking.block_keys(v, chain.type) for v in variants))
+        decision = linking.decide(chain.type, variants, self._candidates(keys))
+        entity_id = decision.entity_id
+        if entity_id is None:
+            entity_id = self.conn.execute(
+                "INSERT INTO entities (name, type, created_at) VALUES (?,?,?)",
+                (chain.name, chain.type, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            ).lastrowid
+        for other in decision.absorb:
+            self._merge_entities(entity_id, other)
+        self.conn.executemany("INSERT OR IGNORE INTO entity_names (entity_id, text) VALUES (?,?)",
+                              [(entity_id, v) for v in variants])
+        self.conn.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?,?)",
+                              [(k, entity_id) for k in keys])
+        for role in chain.roles:
+            self.conn.execute(
+                "INSERT INTO entity_roles (entity_id, folded, role) VALUES (?,?,?)"
+                " ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + 1",
+                (entity_id, _fold(role), role),
+            )
+        chain.entity_id = entity_id
+        return entity_id
+
+    def _merge_entities(self, keep: int, drop: int) -> None:
+        """Fold entity ``drop`` into ``keep``: mentions, quotes, names, keys and roles move over."""
+        q = self.conn.execute
+        q("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (keep, drop))
+        q("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ?", (keep, drop))
+        q("INSERT OR IGNORE INTO entity_names (entity_id, text) SELECT ?, text FROM entity_names WHERE entity_id = ?",
+          (keep, drop))
+        q("INSERT OR IGNORE INTO entity_keys (key, entity_id) SELECT key, ? FROM entity_keys WHERE entity_id = ?",
+          (keep, drop))
+        q("INSERT INTO entity_roles (entity_id, folded, role, count) SELECT ?, folded, role, count FROM entity_roles"
+          " WHERE entity_id = ? ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + excluded.count",
+          (keep, drop))
+        q("DELETE FROM entities WHERE id = ?", (drop,))
+        self._refresh_display_name(keep)
+
+    def _refresh_display_name(self, entity_id: int) -> None:
+        """Name and type follow the evidence: the best-attested spelling, the majority type."""
+        counts = dict(self.conn.execute(
+            "SELECT text, count(*) FROM mentions WHERE entity_id = ? GROUP BY text", (entity_id,)).fetchall())
+        if not counts:
+            return
+        types = self.conn.execute(
+            "SELECT type, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY type ORDER BY n DESC, type",
+            (entity_id,)).fetchall()
+        current = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+        kind = types[0][0] if types and types[0][1] > sum(n for t, n in types if t == current) else current
+        self.conn.execute("UPDATE entities SET name = ?, type = ? WHERE id = ?",
+                          (linking.display_name(counts, kind), kind, entity_id))
+
+    def _entity_summary(self, row: sqlite3.Row) -> dict:
+        entity_id = row["id"]
+        variants = [{"text": t, "count": n} for t, n in self.conn.execute(
+            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY n DESC, text",
+            (entity_id,))]
+        roles = [r[0] for r in self.conn.execute(
+            "SELECT role FROM entity_roles WHERE entity_id = ? ORDER BY count DESC, role", (entity_id,))]
+        return {"id": entity_id, "name": row["name"], "type": row["type"], "variants": variants, "roles": roles,
+                "articles": row["articles"], "mentions": row["mentions"]}
+
+    _ENTITY_SELECT = ("SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS articles, count(m.start) AS mentions"
+                      " FROM entities e JOIN mentions m ON m.entity_id = e.id")
+
+    def list_entities(self, kind: str | None = None, limit: int | None = 100, offset: int = 0,
+                      name: str | None = None) -> list[dict]:
+        clauses, params = [], []
+        if kind:
+            clauses.append("e.type = ?")
+            params.append(kind.upper())
+        if name:
+            clauses.append("e.id IN (SELECT entity_id FROM entity_names WHERE text LIKE ?)")
+            params.append(f"%{name}%")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (f"{self._ENTITY_SELECT}{where} GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.name"
+               f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}")
+        return [self._entity_summary(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def find_entity(self, key: str | int) -> int | None:
+        text = str(key).strip()
+        if text.isdigit():
+            row = self.conn.execute("SELECT id FROM entities WHERE id = ?", (int(text),)).fetchone()
+            if row:
+                return row[0]
+        folded = _fold(text)
+        best = None
+        for (entity_id,) in self.conn.execute(
+                "SELECT DISTINCT n.entity_id FROM entity_names n JOIN entities e ON e.id = n.entity_id"
+                " WHERE n.text = ? COLLATE NOCASE OR e.name = ? COLLATE NOCASE", (text, text)).fetchall():
+            count = self.conn.execute("SELECT count(*) FROM mentions WHERE entity_id = ?", (entity_id,)).fetchone()[0]
+            if best is None or count > best[1]:
+                best = (entity_id, count)
+        if best is None and folded:
+            for entity_id, variant in self.conn.execute("SELECT entity_id, text FROM entity_names").fetchall():
+                if _fold(variant) == folded:
+                    return entity_id
+        return best[0] if best else None
+
+    def get_entity(self, key: str | int) -> dict | None:
+        entity_id = self.find_entity(key)
+        if entity_id is None:
+            return None
+        row = self.conn.execute(f"{self._ENTITY_SELECT} WHERE e.id = ? GROUP BY e.id", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        entity = self._entity_summary(row)
+        entity["article_count"] = entity["articles"]
+        entity["articles"] = [dict(r) for r in self.conn.execute(
+            "SELECT a.id, a.external_id, a.title, a.published, a.source, count(*) AS mentions FROM mentions m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY a.id"
+            " ORDER BY a.published IS NULL, a.published, a.id", (entity_id,))]
+        entity["quotes"] = self.list_quotes(speaker_id=entity_id, limit=None)
+        return entity
+
+    def list_quotes(self, speaker_id: int | None = None, article_id: int | None = None, limit: int | None = 100,
+                    offset: int = 0, direct: bool | None = None) -> list[dict]:
+        clauses, params = [], []
+        if speaker_id is not None:
+            clauses.append("q.speaker_id = ?")
+            params.append(speaker_id)
+        if article_id is not None:
+            clauses.append("q.article_id = ?")
+            params.append(article_id)
+        if direct is not None:
+            clauses.append("q.direct = ?")
+            params.append(int(direct))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = ("SELECT q.*, a.external_id, a.published, e.name AS speaker_name FROM quotes q"
+               " JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.speaker_id"
+               f"{where} ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
+               f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}")
+        return [{
+            "id": r["id"], "article_id": r["article_id"], "external_id": r["external_id"],
+            "published": r["published"],
+            "speaker": {"id": r["speaker_id"], "name": r["speaker_name"]} if r["speaker_id"] else None,
+            "speaker_text": r["speaker_text"], "text": r["text"], "cue": r["cue"],
+            "start": r["start"], "end": r["end"], "direct": bool(r["direct"]),
+        } for r in self.conn.execute(sql, params).fetchall()]
+
+    # -- re-running the analysis -----------------------------------------------
+
+    def reanalyze(self, analyse, progress=None) -> int:
+        """Run the analysis again over every stored article, in one transaction.
+
+        ``analyse`` takes an iterable of ``RawDocument`` and yields ``Article``
+        objects in the same order. Corpus entities are rebuilt from scratch,
+        in article order, so the result is what a fresh ingest would give.
+        """
+        rows = self.conn.execute(
+            "SELECT id, origin, format, raw_text, raw_title, title, url, source, author, published,"
+            " declared_language, external_id FROM articles ORDER BY id").fetchall()
+
+        def raws():
+            for r in rows:
+                yield RawDocument(
+                    origin=r["origin"], format=r["format"], text=r["raw_text"],
+                    title=r["raw_title"] if r["raw_title"] is not None else r["title"], url=r["url"],
+                    source=r["source"], author=r["author"],
+                    published=datetime.fromisoformat(r["published"]) if r["published"] else None,
+                    language=r["declared_language"], external_id=r["external_id"])
+
+        done = 0
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for table in ("quotes", "mentions", "entity_roles", "entity_keys", "entity_names", "entities",
+                          "article_dates"):
+                self.conn.execute(f"DELETE FROM {table}")
+            for row, art in zip(rows, analyse(raws())):
+                if art.error:
+                    raise StoreError(f"article {row['id']}: {art.error}")
+                self.conn.execute(
+                    "UPDATE articles SET title = ?, text = ?, language = ?, reference_date = ?, cleaning = ? WHERE id = ?",
+                    (art.title, art.text, art.language, art.reference_date.isoformat() if art.reference_date else None,
+                     json.dumps([c.as_dict() for c in art.cleaning], ensure_ascii=False), row["id"]))
+                self._insert_analysis(row["id"], art)
+                done += 1
+                if progress:
+                    progress(done, len(rows))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return done
 
     # -- reading ------------------------------------------------------------
 
@@ -165,6 +389,10 @@ class SQLiteStore(Store):
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         article = dict(row)
         article["cleaning"] = json.loads(article["cleaning"])
+        article["mentions"] = [dict(r) for r in self.conn.execute(
+            'SELECT m.text, m.start, m."end", m.type, m.label, m.entity_id, e.name AS entity_name FROM mentions m'
+            " LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.start", (article_id,))]
+        article["quotes"] = self.list_quotes(article_id=article_id, limit=None)
         article["dates"] = [
             dict(r) for r in self.conn.execute(
                 'SELECT text, start, "end", value, date_from, date_to FROM article_dates'
@@ -233,6 +461,9 @@ class SQLiteStore(Store):
 
         return {
             "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "entities": q("SELECT count(*) FROM entities").fetchone()[0],
+            "entity_mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
+            "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
             "undated": q("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],
             "date_mentions": q("SELECT count(*) FROM article_dates").fetchone()[0],
             "first_published": first,
@@ -246,6 +477,12 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _fold(text: str) -> str:
+    from ..analysis.names import fold
+
+    return fold(text)
 
 
 def _split_sql(script: str) -> list[str]:

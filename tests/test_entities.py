@@ -1,0 +1,73 @@
+import pytest
+
+from newswatch.analysis import Pipeline, names
+from newswatch.documents import Article, RawDocument
+from newswatch.linking.entities import Candidate, decide
+
+from .conftest import SEED_2017, SEED_2021, needs_seeds
+
+
+def analysed(text: str, title: str | None = None) -> Article:
+    return Pipeline(["clean", "language", "entities", "quotes"])(
+        Article(RawDocument(origin="t", format="text", text=text, title=title)))
+
+
+def chains(art: Article) -> dict[str, set[str]]:
+    return {c.name: {art.mentions[j].text for j in c.mentions} for c in art.chains}
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Jens Stoltenberg", "Jens Stolteberg", True),
+    ("Sergei Lavrov", "Sergey Lavrov", True),
+    ("J. Smith", "John Smith", True),
+    ("George Bush", "Jeb Bush", False),
+    ("Sergei Lavrov", "Sergei Shoigu", False),
+    ("Rafael Monteiro", "Rafael Montevideo", False),
+])
+def test_person_name_rules(a, b, same):
+    assert names.person_match(a, b) is same
+
+
+def test_organisation_names_acronyms_and_typos():
+    assert names.names_match("Munic Security Conference", "Munich Security Conference")
+    assert names.names_match("EU", "European Union")
+    assert not names.names_match("Russia", "Prussia")
+    assert not names.names_match("European Union", "European Commission")
+
+
+def test_corpus_linking_never_merges_people_who_only_share_a_surname():
+    bushes = [Candidate(1, "PERSON", ["George Bush", "Bush"], 10), Candidate(2, "PERSON", ["Jeb Bush"], 3)]
+    assert decide("PERSON", ["Laura Bush"], bushes).entity_id is None
+    assert decide("PERSON", ["Bush"], bushes).entity_id is None  # ambiguous: left apart, not guessed
+    assert decide("PERSON", ["George Bush"], bushes).entity_id == 1
+    lone = [Candidate(5, "PERSON", ["Lavrov"], 2)]
+    upgraded = decide("PERSON", ["Sergei Lavrov"], lone)
+    assert upgraded.entity_id == 5  # a later full name joins the surname-only entity
+
+
+def test_surname_and_typo_join_the_full_name_and_model_type_is_one_vote():
+    art = analysed("Jens Stoltenberg spoke in Brussels. Stoltenberg said talks went well. "
+                   "Stolteberg warned of risks. Brussels was calm.")
+    found = chains(art)
+    assert found["Jens Stoltenberg"] == {"Jens Stoltenberg", "Stoltenberg", "Stolteberg"}
+    assert next(c for c in art.chains if c.name == "Jens Stoltenberg").type == "PERSON"
+
+
+def test_roles_from_titles_appositives_and_comma_forms():
+    art = analysed("NATO Secretary-General Jens Stoltenberg met Mikael Lindqvist, the lead investigator at "
+                   "Finland's police, on Monday. Finland's interior minister, Hanna Virtanen, joined them.")
+    roles = {c.name: c.roles for c in art.chains if c.type == "PERSON"}
+    assert roles["Jens Stoltenberg"] == ["NATO Secretary-General"]
+    assert roles["Mikael Lindqvist"] == ["lead investigator at Finland's police"]
+    assert roles["Hanna Virtanen"] == ["Finland's interior minister"]
+
+
+@needs_seeds
+def test_seed_entities_within_each_article():
+    a2017 = analysed(SEED_2017.read_text(encoding="utf-8"))
+    a2021 = analysed(SEED_2021.read_text(encoding="utf-8"))
+    assert {"Jens Stoltenberg", "Stoltenberg", "Stolteberg"} <= chains(a2017)["Jens Stoltenberg"]
+    assert chains(a2021)["Mircea Joan"] == {"Mircea Joan", "Joanet"}
+    assert "Sergei Lavrov" in chains(a2017) and "Sergei Lavrov" in chains(a2021)
+    munich = [c for c in a2017.chains if c.name.endswith("Security Conference")]
+    assert len(munich) == 1 and {"Munic Security Conference", "Munich Security Conference"} <= chains(a2017)[munich[0].name]

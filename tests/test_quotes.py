@@ -1,0 +1,65 @@
+from newswatch.analysis import Pipeline
+from newswatch.documents import Article, RawDocument
+
+from .conftest import SEED_2017, SEED_2021, needs_seeds
+
+
+def quotes_of(text: str):
+    art = Pipeline(["clean", "language", "entities", "quotes"])(
+        Article(RawDocument(origin="t", format="text", text=text)))
+    return [(q.text, art.chains[q.chain].name if q.chain is not None else None, q.direct, q.cue) for q in art.quotes]
+
+
+def test_direct_quote_forms():
+    text = ("“We will rebuild the bridge,” Mayor Anna Berg said on Monday.\n\n"
+            "Prime Minister Olaf Lind said: “The money is there.”\n\n"
+            "“Nobody was hurt,” according to Erik Dahl.\n\n"
+            "“The river is still rising,” said Berg.")
+    found = quotes_of(text)
+    assert ("We will rebuild the bridge", "Anna Berg", True, "said") in found
+    assert ("The money is there.", "Olaf Lind", True, "said") in found
+    assert ("Nobody was hurt", "Erik Dahl", True, "according to") in found
+    assert ("The river is still rising", "Anna Berg", True, "said") in found
+
+
+def test_interrupted_multi_paragraph_and_unclosed_quotes():
+    text = ("“The first part,” Anna Berg said, “and the second part.”\n\n"
+            "Erik Dahl said: “This runs on\n\n“and ends here.”\n\n"
+            "Olaf Lind said: “This one never closes")
+    found = {t: who for t, who, _, _ in quotes_of(text)}
+    assert found["The first part,” Anna Berg said, “and the second part."] == "Anna Berg"
+    assert found["This runs on\n\n“and ends here."] == "Erik Dahl"
+    assert found["This one never closes"] == "Olaf Lind"
+
+
+def test_scare_quotes_are_nobodys_quotes():
+    assert quotes_of("The minister will present a report on the country’s “negative behavior.”") == []
+
+
+def test_indirect_speech_and_pronoun_resolution():
+    found = quotes_of("Anna Berg met the press in Oslo. She said that the bridge would reopen in May.\n\n"
+                      "According to Berg, the repairs cost 4 million crowns.")
+    assert ("the bridge would reopen in May", "Anna Berg", False, "said") in found
+    assert ("the repairs cost 4 million crowns", "Anna Berg", False, "According to") in found
+
+
+def test_unclear_pronoun_stays_unresolved():
+    found = quotes_of("Anna Berg met Olaf Lind and Erik Dahl in Oslo on Monday.\n\n"
+                      "“It was a long night,” he said.")
+    assert found == [("It was a long night", None, True, "said")]
+
+
+@needs_seeds
+def test_seed_quotes_and_speakers():
+    q2017 = quotes_of(SEED_2017.read_text(encoding="utf-8"))
+    q2021 = quotes_of(SEED_2021.read_text(encoding="utf-8"))
+
+    def speaker(quotes, start):
+        return next(who for text, who, direct, _ in quotes if text.startswith(start) and direct)
+
+    assert speaker(q2017, "There are well known disagreements") == "Jens Stoltenberg"
+    assert speaker(q2021, "Russia’s actions are destabilizing") == "Mircea Joan"
+    assert speaker(q2021, "They don’t just ignore it any more") == "Sergei Lavrov"
+    assert speaker(q2021, "Unfortunately, so far Russia") == "Mircea Joan"  # "the NATO spokesman"
+    indirect = {(who, text[:30]) for text, who, direct, _ in q2017 if not direct}
+    assert ("Jens Stoltenberg", "NATO was working to reduce ten") in indirect
