@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from importlib import resources
@@ -52,6 +53,7 @@ class SQLiteStore(Store):
 
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = str(path)
+        self._merged: dict[int, int] = {}  # entity ids retired by merges -> where they went
         try:
             if readonly:
                 if not Path(self.path).exists():
@@ -114,6 +116,7 @@ class SQLiteStore(Store):
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            self._merged = {}
             for art in articles:
                 digest = art.content_hash
                 existing = self._find_existing(art, digest)
@@ -149,13 +152,25 @@ class SQLiteStore(Store):
             " VALUES (?,?,?,?,?,?,?)",
             [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
         )
-        touched = {self._link_chain(art, chain) for chain in art.chains}
+        for chain in art.chains:
+            self._link_chain(art, chain)
+        # A merge while linking a later chain may have retired an entity an earlier chain got.
+        for chain in art.chains:
+            chain.entity_id = self._current_entity(chain.entity_id)
+        rows = [(article_id, m.start, m.end, m.text, m.label, m.type, art.chains[m.chain].entity_id)
+                for m in art.mentions if m.chain >= 0]
         self.conn.executemany(
             'INSERT OR IGNORE INTO mentions (article_id, start, "end", text, label, type, entity_id)'
-            " VALUES (?,?,?,?,?,?,?)",
-            [(article_id, m.start, m.end, m.text, m.label, m.type, art.chains[m.chain].entity_id)
-             for m in art.mentions if m.chain >= 0],
-        )
+            " VALUES (?,?,?,?,?,?,?)", rows)
+        variant_counts = Counter((r[6], r[3]) for r in rows)
+        self.conn.executemany(
+            "INSERT INTO entity_variants (entity_id, text, count) VALUES (?,?,?)"
+            " ON CONFLICT (entity_id, text) DO UPDATE SET count = count + excluded.count",
+            [(e, t, n) for (e, t), n in variant_counts.items()])
+        mention_counts = Counter(r[6] for r in rows)
+        self.conn.executemany("UPDATE entities SET mentions = mentions + ?, articles = articles + 1 WHERE id = ?",
+                              [(n, e) for e, n in mention_counts.items()])
+        touched = set(mention_counts)
         self.conn.executemany(
             'INSERT INTO quotes (article_id, start, "end", text, cue, direct, speaker_text, speaker_start,'
             " speaker_end, speaker_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -175,11 +190,16 @@ class SQLiteStore(Store):
             f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({marks})", sorted(keys))]
         out = []
         for entity_id in ids:
-            kind = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
-            variants = [r[0] for r in self.conn.execute("SELECT text FROM entity_names WHERE entity_id = ?", (entity_id,))]
-            count = self.conn.execute("SELECT count(*) FROM mentions WHERE entity_id = ?", (entity_id,)).fetchone()[0]
+            kind, count = self.conn.execute("SELECT type, mentions FROM entities WHERE id = ?", (entity_id,)).fetchone()
+            variants = [r[0] for r in self.conn.execute("SELECT text FROM entity_variants WHERE entity_id = ?",
+                                                        (entity_id,))]
             out.append(linking.Candidate(entity_id, kind, variants, count))
         return out
+
+    def _current_entity(self, entity_id: int) -> int:
+        while entity_id in self._merged:
+            entity_id = self._merged[entity_id]
+        return entity_id
 
     def _link_chain(self, art: Article, chain) -> int:
         variants = sorted({art.mentions[j].text for j in chain.mentions})
@@ -193,7 +213,7 @@ class SQLiteStore(Store):
             ).lastrowid
         for other in decision.absorb:
             self._merge_entities(entity_id, other)
-        self.conn.executemany("INSERT OR IGNORE INTO entity_names (entity_id, text) VALUES (?,?)",
+        self.conn.executemany("INSERT OR IGNORE INTO entity_variants (entity_id, text) VALUES (?,?)",
                               [(entity_id, v) for v in variants])
         self.conn.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?,?)",
                               [(k, entity_id) for k in keys])
@@ -211,7 +231,8 @@ class SQLiteStore(Store):
         q = self.conn.execute
         q("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (keep, drop))
         q("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ?", (keep, drop))
-        q("INSERT OR IGNORE INTO entity_names (entity_id, text) SELECT ?, text FROM entity_names WHERE entity_id = ?",
+        q("INSERT INTO entity_variants (entity_id, text, count) SELECT ?, text, count FROM entity_variants"
+          " WHERE entity_id = ? ON CONFLICT (entity_id, text) DO UPDATE SET count = count + excluded.count",
           (keep, drop))
         q("INSERT OR IGNORE INTO entity_keys (key, entity_id) SELECT key, ? FROM entity_keys WHERE entity_id = ?",
           (keep, drop))
@@ -219,34 +240,43 @@ class SQLiteStore(Store):
           " WHERE entity_id = ? ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + excluded.count",
           (keep, drop))
         q("DELETE FROM entities WHERE id = ?", (drop,))
+        q("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
+          " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
+          (keep, keep, keep))
+        self._merged[drop] = keep
         self._refresh_display_name(keep)
 
     def _refresh_display_name(self, entity_id: int) -> None:
         """Name and type follow the evidence: the best-attested spelling, the majority type."""
         counts = dict(self.conn.execute(
-            "SELECT text, count(*) FROM mentions WHERE entity_id = ? GROUP BY text", (entity_id,)).fetchall())
+            "SELECT text, count FROM entity_variants WHERE entity_id = ? AND count > 0", (entity_id,)).fetchall())
         if not counts:
             return
         types = self.conn.execute(
-            "SELECT type, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY type ORDER BY n DESC, type",
-            (entity_id,)).fetchall()
+            "SELECT type, count(*) AS n FROM mentions WHERE entity_id = ? AND article_id >= ?"
+            " GROUP BY type ORDER BY n DESC, type", (entity_id, self._type_window(entity_id))).fetchall()
         current = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
         kind = types[0][0] if types and types[0][1] > sum(n for t, n in types if t == current) else current
         self.conn.execute("UPDATE entities SET name = ?, type = ? WHERE id = ?",
                           (linking.display_name(counts, kind), kind, entity_id))
 
+    def _type_window(self, entity_id: int) -> int:
+        """First article id of the entity's latest 200 mentions: the type vote looks at recent evidence only."""
+        row = self.conn.execute("SELECT article_id FROM mentions WHERE entity_id = ? ORDER BY article_id DESC"
+                                " LIMIT 1 OFFSET 199", (entity_id,)).fetchone()
+        return row[0] if row else 0
+
     def _entity_summary(self, row: sqlite3.Row) -> dict:
         entity_id = row["id"]
         variants = [{"text": t, "count": n} for t, n in self.conn.execute(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY n DESC, text",
+            "SELECT text, count FROM entity_variants WHERE entity_id = ? AND count > 0 ORDER BY count DESC, text",
             (entity_id,))]
         roles = [r[0] for r in self.conn.execute(
             "SELECT role FROM entity_roles WHERE entity_id = ? ORDER BY count DESC, role", (entity_id,))]
         return {"id": entity_id, "name": row["name"], "type": row["type"], "variants": variants, "roles": roles,
                 "articles": row["articles"], "mentions": row["mentions"]}
 
-    _ENTITY_SELECT = ("SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS articles, count(m.start) AS mentions"
-                      " FROM entities e JOIN mentions m ON m.entity_id = e.id")
+    _ENTITY_SELECT = "SELECT e.id, e.name, e.type, e.articles, e.mentions FROM entities e"
 
     def list_entities(self, kind: str | None = None, limit: int | None = 100, offset: int = 0,
                       name: str | None = None) -> list[dict]:
@@ -255,10 +285,11 @@ class SQLiteStore(Store):
             clauses.append("e.type = ?")
             params.append(kind.upper())
         if name:
-            clauses.append("e.id IN (SELECT entity_id FROM entity_names WHERE text LIKE ?)")
+            clauses.append("e.id IN (SELECT entity_id FROM entity_variants WHERE text LIKE ?)")
             params.append(f"%{name}%")
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = (f"{self._ENTITY_SELECT}{where} GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.name"
+        clauses.append("e.mentions > 0")
+        where = " WHERE " + " AND ".join(clauses)
+        sql = (f"{self._ENTITY_SELECT}{where} ORDER BY e.articles DESC, e.mentions DESC, e.name"
                f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}")
         return [self._entity_summary(r) for r in self.conn.execute(sql, params).fetchall()]
 
@@ -270,23 +301,24 @@ class SQLiteStore(Store):
                 return row[0]
         folded = _fold(text)
         best = None
-        for (entity_id,) in self.conn.execute(
-                "SELECT DISTINCT n.entity_id FROM entity_names n JOIN entities e ON e.id = n.entity_id"
-                " WHERE n.text = ? COLLATE NOCASE OR e.name = ? COLLATE NOCASE", (text, text)).fetchall():
-            count = self.conn.execute("SELECT count(*) FROM mentions WHERE entity_id = ?", (entity_id,)).fetchone()[0]
+        for entity_id, count in self.conn.execute(
+                "SELECT e.id, e.mentions FROM entities e WHERE e.name = ? COLLATE NOCASE OR e.id IN"
+                " (SELECT entity_id FROM entity_variants WHERE text = ? COLLATE NOCASE)", (text, text)).fetchall():
             if best is None or count > best[1]:
                 best = (entity_id, count)
         if best is None and folded:
-            for entity_id, variant in self.conn.execute("SELECT entity_id, text FROM entity_names").fetchall():
-                if _fold(variant) == folded:
-                    return entity_id
+            # Accents and punctuation: 'Sigrun Halldorsdottir' finds 'Sigrún Halldórsdóttir'.
+            keys = linking.block_keys(text, "PERSON") | linking.block_keys(text, "ORG")
+            for cand in self._candidates(keys):
+                if folded in cand.folded and (best is None or cand.mentions > best[1]):
+                    best = (cand.id, cand.mentions)
         return best[0] if best else None
 
     def get_entity(self, key: str | int) -> dict | None:
         entity_id = self.find_entity(key)
         if entity_id is None:
             return None
-        row = self.conn.execute(f"{self._ENTITY_SELECT} WHERE e.id = ? GROUP BY e.id", (entity_id,)).fetchone()
+        row = self.conn.execute(f"{self._ENTITY_SELECT} WHERE e.id = ?", (entity_id,)).fetchone()
         if row is None:
             return None
         entity = self._entity_summary(row)
@@ -348,7 +380,8 @@ class SQLiteStore(Store):
         done = 0
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-            for table in ("quotes", "mentions", "entity_roles", "entity_keys", "entity_names", "entities",
+            self._merged = {}
+            for table in ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
                           "article_dates"):
                 self.conn.execute(f"DELETE FROM {table}")
             for row, art in zip(rows, analyse(raws())):
@@ -461,7 +494,7 @@ class SQLiteStore(Store):
 
         return {
             "articles": q("SELECT count(*) FROM articles").fetchone()[0],
-            "entities": q("SELECT count(*) FROM entities").fetchone()[0],
+            "entities": q("SELECT count(*) FROM entities WHERE mentions > 0").fetchone()[0],
             "entity_mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
             "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
             "undated": q("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],

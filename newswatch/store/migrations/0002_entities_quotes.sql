@@ -1,18 +1,25 @@
 -- Entities across the corpus, the mentions that point at them, and quotes.
+-- Counters are kept up to date as articles arrive, so that linking one more
+-- article and listing entities never scan all mentions.
 CREATE TABLE entities (
     id         INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,      -- display name, recomputed as variants arrive
-    type       TEXT NOT NULL,      -- PERSON | ORG | PLACE | EVENT
+    type       TEXT NOT NULL,      -- PERSON | ORG | PLACE | EVENT (majority of its mentions)
+    articles   INTEGER NOT NULL DEFAULT 0,
+    mentions   INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL
 );
-CREATE INDEX entities_type ON entities (type);
+CREATE INDEX entities_type_articles ON entities (type, articles);
+CREATE INDEX entities_articles ON entities (articles);
 
--- Every spelling seen for an entity, and the blocking keys it is filed under.
-CREATE TABLE entity_names (
+-- Every spelling seen for an entity with how often, and the blocking keys it is filed under.
+CREATE TABLE entity_variants (
     entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
     text      TEXT NOT NULL,
+    count     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (entity_id, text)
 );
+CREATE INDEX entity_variants_text ON entity_variants (text COLLATE NOCASE);
 CREATE TABLE entity_keys (
     key       TEXT NOT NULL,
     entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
@@ -38,7 +45,7 @@ CREATE TABLE mentions (
     entity_id  INTEGER REFERENCES entities (id),
     PRIMARY KEY (article_id, start)
 );
-CREATE INDEX mentions_entity ON mentions (entity_id);
+CREATE INDEX mentions_entity ON mentions (entity_id, article_id);
 
 CREATE TABLE quotes (
     id            INTEGER PRIMARY KEY,
