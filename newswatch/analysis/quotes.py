@@ -31,6 +31,7 @@ import re
 
 from ..documents import Article, Quote
 from . import names
+from .entities import _ROLE_MODIFIERS as ROLE_MODIFIERS
 from .entities import ROLE_HEADS
 
 CUE_VERBS = (
@@ -40,29 +41,44 @@ CUE_VERBS = (
     "admits|claimed|claims|stressed|stresses|emphasised|emphasized|urged|urges|concluded|observed|quipped|"
     "tweeted|posted|reminded|suggested|suggests|predicted|believes|believed|thinks|thought|conceded|concedes|"
     "confirmed|confirms|denied|denies|maintained|maintains|reiterated|reiterates|vowed|vows|promised|promises|"
-    "pledged|cautioned|estimated|estimates|testified|alleged|alleges|contended|contends|countered|agreed|agrees"
+    "pledged|cautioned|estimated|estimates|testified|alleged|alleges|contended|contends|countered|agreed|agrees|"
+    "reports|reported|complained|complains|lamented|laments|boasted|joked|revealed|disclosed|indicated|signaled|"
+    "signalled|hinted|mentioned|pointed out|points out|predicts|recounted|conceded|objected|retorted|fumed|"
+    "shouted|whispered|wondered|questioned|assured|informed|reassured|warned of|spoke of|complained of"
 )
+#: Participles that attribute to the subject of the sentence: "X left, saying “...”".
+PARTICIPLES = "saying|adding|noting|writing|arguing|warning|insisting|explaining|declaring|telling [\\w ]{1,25}?"
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
 _PERSONAL = {"he", "she"}
 _OPEN, _CLOSE = "“\"«", "”\"»"
 
+_ROLE_WORDS = "|".join(sorted(ROLE_HEADS | ROLE_MODIFIERS, key=len, reverse=True))
+_NAME = rf"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|de|van|von|al|(?:{_ROLE_WORDS})\b)){{0,7}}"
 _SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|"
+            rf"{_NAME}['’]s?\s+(?:[\w-]+\s+){{0,3}}(?:{_ROLE_WORDS})\b|"  # "Sanders's campaign manager"
             r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[\w'’.-]+\s+){0,5}?[\w'’-]+|"
-            r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|de|van|von|al)){0,5})")
+            rf"(?:(?:{_ROLE_WORDS}|then|longtime)\s+){{1,4}}{_NAME}|"  # "former Florida governor Jeb Bush"
+            rf"{_NAME})")
+# Between a speaker and the cue: "(D-Ill.)", ", 22, of Flint, Mich.,", ", the city's emergency director,"
+_APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:(?:,\s+[^,;:“”\"()\n]{1,60}){1,4},)?"
+_AUX = r"(?:\s+(?:has|had|have|also|then|later|again|repeatedly|once|\w+ and))?"
 _CUE = rf"(?:{CUE_VERBS})"
 # after a closing mark: ", Stoltenberg told journalists" / ", said Stoltenberg" / ", according to X" / "— X"
 _AFTER = re.compile(
     rf"\s*,?\s*(?:(?P<cue1>{_CUE})\s+(?P<spk1>{_SPEAKER})"
-    rf"|(?P<spk2>{_SPEAKER})\s+(?:(?:has|had|also|then|later)\s+)?(?P<cue2>{_CUE})"
+    rf"|(?P<spk2>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue2>{_CUE})"
     rf"|(?P<cue3>according to)\s+(?P<spk3>{_SPEAKER})"
     rf"|[—–]\s*(?P<spk4>{_SPEAKER}))\b")
 # before an opening mark: "Lavrov said: “" / "Lavrov told reporters, “"
 _BEFORE = re.compile(
-    rf"(?P<spk>{_SPEAKER})\s+(?:(?:has|had|also|then|later)\s+)?(?P<cue>{_CUE})(?:\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$")
+    rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})(?:\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$")
+# ", saying: “" before a quote, the speaker being the sentence's subject
+_PARTICIPLE_BEFORE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s*[:,]?\s*$")
+_SUBJECT = re.compile(rf"^(?:(?:But|And|However|Meanwhile|Later|Earlier|Then|Still|Yet)[,]?\s+)?(?P<spk>{_SPEAKER})\b")
 # indirect speech inside one sentence
 _SUBJECT_CUE = (
-    rf"(?:^(?:\([^)]{{1,40}}\)\s*[—–-]\s*)?|(?<=[,;]\s))(?:But\s+|And\s+|However,\s+|Meanwhile,\s+)?(?P<spk>{_SPEAKER})\s+"
-    rf"(?:(?:has|had|also|then|later|again|repeatedly)\s+)?(?P<cue>warned of|spoke of|{_CUE})")
+    rf"(?:^(?:\([^)]{{1,40}}\)\s*[—–-]\s*)?\(?|(?<=[,;]\s))(?:But\s+|And\s+|However,\s+|Meanwhile,\s+)?"
+    rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})")
 # "X said (on Friday, in Munich) that ...": the first "that" within reach opens the content
 _INDIRECT_THAT = re.compile(
     _SUBJECT_CUE + rf"(?:\s+(?:(?!\b(?:and|but|{CUE_VERBS})\b)[^.“”\"]){{0,60}}?)?\s+that\s+(?P<content>[^\s].*)$")
@@ -71,7 +87,9 @@ _INDIRECT = re.compile(
     _SUBJECT_CUE + r"\s+(?!(?:on|in|at|during|after|before|for|to|with|from|by|when|while|it|so|and|but|nothing)\b)"
     r"(?P<content>[^\s].*)$")
 _ACCORDING = re.compile(rf"^(?P<cue>According to)\s+(?P<spk>{_SPEAKER}),\s+(?P<content>.+)$")
-_TRAILING = re.compile(rf"^(?P<c1>[^“”\"]+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?:,\s+(?P<c2>.+?)|\s+[^,]{{0,40}}?)?[.!?]?$")
+_TRAILING = re.compile(rf"^(?P<c1>.+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?:,\s+(?P<c2>.+?)|\s+[^,]{{0,40}}?)?[.!?]?$")
+# "Mook refused to speculate, adding that he would be on vacation."
+_PARTICIPLE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s+(?:that\s+)?(?P<content>[^“”\"].{{9,}})$")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’]?|$)")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Jr|Sr|Prof|Capt|Lt|Col|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)|\b[A-Z])\.$")
 #: Words that make a cue-like verb not speech ("said" as an adjective is rare; these are subjects that never speak).
@@ -145,6 +163,11 @@ def _strip_content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    starts = [s for s, _ in sentences(text[max(0, pos - 400):pos])]
+    return max(0, pos - 400) + starts[-1] if starts else max(0, pos - 400)
+
+
 def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     start = text.rfind("\n\n", 0, pos)
     end = text.find("\n\n", pos)
@@ -178,6 +201,14 @@ def direct_quotes(text: str) -> list[Quote]:
             if before:
                 spk = (before.start("spk"), before.end("spk"))
                 cue = before.group("cue")
+        if spk is None:
+            participle = _PARTICIPLE_BEFORE.search(text, para_start, mark_start)
+            if participle:
+                sent_start = _sentence_start(text, participle.start())
+                subject = _SUBJECT.match(text, sent_start, participle.start())
+                if subject:
+                    spk = (subject.start("spk"), subject.end("spk"))
+                    cue = participle.group("cue")
         if spk is not None and text[spk[0]:spk[1]].lower() in _NOT_SPEAKERS:
             spk = None
         if spk is None:
@@ -205,6 +236,11 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
             m = pattern.search(sentence)
             if m and m.group("spk").lower() not in _NOT_SPEAKERS:
                 found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("content"), len(sentence))
+        if found is None:
+            m = _PARTICIPLE.search(sentence)
+            subject = _SUBJECT.match(sentence) if m else None
+            if m and subject and subject.group("spk").lower() not in _NOT_SPEAKERS:
+                found = (subject.start("spk"), subject.end("spk"), m.group("cue"), m.start("content"), len(sentence))
         if found is None:
             m = _TRAILING.match(sentence)
             if m and m.group("spk").lower() not in _NOT_SPEAKERS:
