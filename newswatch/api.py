@@ -112,7 +112,7 @@ class Newswatch:
                     item.source = options.default_source
                 yield Article(item)
 
-        for article in pipeline.pipe(articles()):
+        for article in pipeline.pipe(articles(), workers=options.workers):
             if article.error is None and not article.text.strip():
                 article.error = "no text left after removing boilerplate"
             if article.error is not None:
@@ -169,8 +169,9 @@ class Newswatch:
 
     def reanalyze(self, options: IngestOptions | None = None, progress=None) -> int:
         """Run the current analysis (cleaning, dates, entities, quotes) again over every stored article."""
-        pipeline = Pipeline(DEFAULT_PIPELINE, options or IngestOptions())
-        return self.store.reanalyze(lambda raws: pipeline.pipe(Article(r) for r in raws), progress)
+        options = options or IngestOptions()
+        pipeline = Pipeline(DEFAULT_PIPELINE, options)
+        return self.store.reanalyze(lambda raws: pipeline.pipe((Article(r) for r in raws), options.workers), progress)
 
     # -- export -------------------------------------------------------------
 

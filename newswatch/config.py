@@ -53,7 +53,7 @@ class IngestOptions:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     #: Source name used when an input does not say (overrides nothing).
     default_source: str | None = None
-    #: Processes for the NER model on large ingests (it starts extra ones only
+    #: Processes analysing articles on large ingests (extra ones start only
     #: after the first few hundred articles, where they pay for themselves).
     workers: int = min(2, os.cpu_count() or 1)
     #: User-Agent sent when fetching URLs.

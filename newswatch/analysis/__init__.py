@@ -17,6 +17,8 @@ pipeline is just a list of names, and a new stage plugs in with
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 
 from ..config import IngestOptions
@@ -45,9 +47,17 @@ def registered() -> list[str]:
     return sorted(_REGISTRY)
 
 
+#: Articles analysed in the calling process before worker processes start:
+#: starting them (and loading the models they inherit) costs more than it
+#: saves on small ingests.
+PARALLEL_AFTER = 200
+_WORKER: Pipeline | None = None
+
+
 class Pipeline:
     def __init__(self, names: Iterable[str] = DEFAULT_PIPELINE, options: IngestOptions | None = None):
         options = options or IngestOptions()
+        self.options = options
         self.names = tuple(names)
         unknown = [n for n in self.names if n not in _REGISTRY]
         if unknown:
@@ -57,12 +67,36 @@ class Pipeline:
     def __call__(self, article: Article) -> Article:
         return next(self.pipe([article]))
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """Analyse a stream lazily; an article whose analysis fails gets ``error`` set and skips the rest."""
+    def pipe(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Article]:
+        """Analyse a stream lazily, in order; an article whose analysis fails gets ``error`` set.
+
+        With ``workers > 1``, after the first ``PARALLEL_AFTER`` articles the
+        rest are analysed by that many forked processes, which inherit the
+        models already loaded here.
+        """
+        stream = iter(articles)
+        if workers <= 1:
+            yield from self._pipe(stream)
+            return
+        yield from self._pipe(itertools.islice(stream, PARALLEL_AFTER))
+        first = next(stream, None)
+        if first is None:
+            return
+        global _WORKER
+        _WORKER = self
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            yield from pool.imap(_analyse_in_worker, itertools.chain([first], stream), chunksize=4)
+
+    def _pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         stream: Iterable[Article] = articles
         for name, component in zip(self.names, self.components):
             stream = component.pipe(stream) if hasattr(component, "pipe") else _guarded(name, component, stream)
         return iter(stream)
+
+
+def _analyse_in_worker(article: Article) -> Article:
+    return next(_WORKER._pipe([article]))
 
 
 def _guarded(name: str, component: Component, stream: Iterable[Article]) -> Iterator[Article]:
@@ -100,7 +134,7 @@ def _make_dates(options: IngestOptions) -> Component:
 def _make_entities(options: IngestOptions) -> Component:
     from .entities import EntityRecognizer
 
-    return EntityRecognizer(workers=options.workers)
+    return EntityRecognizer()
 
 
 @register("quotes")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -40,6 +41,7 @@ _NAME_STOPWORDS = {"of", "the", "and", "for", "de", "la", "le", "du", "des", "de
 _PUNCT = re.compile(r"[^\w\s-]")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, no accents, no punctuation, single spaces: 'Halldórsdóttir' -> 'halldorsdottir'."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -49,7 +51,12 @@ def fold(text: str) -> str:
 
 
 def name_tokens(name: str) -> list[str]:
-    return [t for t in fold(name).split() if t not in _HONORIFICS]
+    return list(_name_tokens(name))
+
+
+@lru_cache(maxsize=200_000)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t for t in fold(name).split() if t not in _HONORIFICS)
 
 
 def surname(name: str) -> str:
