@@ -22,6 +22,11 @@ def test_direct_quote_forms():
     assert ("The river is still rising", "Anna Berg", True, "said") in found
 
 
+def test_dash_attribution():
+    found = quotes_of("The mayor spoke on Monday.\n\n“We will not give up on this town.” — Anna Berg, mayor of Bergen")
+    assert found == [("We will not give up on this town.", "Anna Berg", True, "—")]
+
+
 def test_interrupted_multi_paragraph_and_unclosed_quotes():
     text = ("“The first part,” Anna Berg said, “and the second part.”\n\n"
             "Erik Dahl said: “This runs on\n\n“and ends here.”\n\n"
