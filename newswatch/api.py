@@ -131,9 +131,13 @@ class Newswatch:
     # -- reading ------------------------------------------------------------
 
     def articles(self, since: date | None = None, until: date | None = None, source: str | None = None,
-                 language: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
-        """Article summaries: id, external_id, title, published, language, source, url."""
-        return self.store.list_articles(ArticleFilter(since, until, source, language, limit, offset))
+                 language: str | None = None, limit: int | None = None, offset: int = 0,
+                 collapse: bool = False) -> list[dict]:
+        """Article summaries: id, external_id, title, published, language, source, url, copies.
+
+        With ``collapse`` each group of near-duplicates appears once, as its canonical article.
+        """
+        return self.store.list_articles(ArticleFilter(since, until, source, language, limit, offset), collapse)
 
     def article(self, key: str | int) -> dict:
         """One article, by internal id or by the external id it was ingested with."""
@@ -166,6 +170,51 @@ class Newswatch:
             if speaker_id is None:
                 raise NotFoundError(f"no entity with id or name {str(speaker)!r} (list them with: newswatch entities)")
         return self.store.list_quotes(speaker_id=speaker_id, limit=limit, offset=offset, direct=direct)
+
+    def events(self, limit: int | None = 100, offset: int = 0, story: int | None = None) -> list[dict]:
+        """Events, most recent first: id, title, start, end, articles [{id, external_id}], entities."""
+        return self.store.list_events(limit, offset, story)
+
+    def stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
+        """Stories, most recent first: id, title, start, end, events (ids, and a timeline), articles."""
+        return self.store.list_stories(limit, offset)
+
+    def story(self, story_id: int) -> dict:
+        found = self.store.get_story(story_id)
+        if found is None:
+            raise NotFoundError(f"no story with id {story_id!r} (list them with: newswatch stories)")
+        return found
+
+    def duplicates(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
+        """Groups of near-duplicate articles, each with its canonical article and copies."""
+        return self.store.list_duplicate_groups(limit, offset)
+
+    def compare(self, a: str | int, b: str | int) -> dict:
+        """Why two articles are related: same event / story / duplicate, a similarity breakdown, an explanation."""
+        from .linking.similarity import breakdown, explain
+
+        art_a, art_b = self.article(a), self.article(b)
+        fa, fb = self.store.features(art_a["id"]), self.store.features(art_b["id"])
+        similarity, gap = breakdown(fa["vector"], fb["vector"], fa["entities"], fb["entities"],
+                                    fa["published"], fb["published"])
+        shared_ids = sorted(set(fa["entities"]) & set(fb["entities"]),
+                            key=lambda e: -(fa["entities"][e][2] + fb["entities"][e][2]))
+        shared = [{"id": e, "name": fa["entities"][e][0], "type": fa["entities"][e][1]} for e in shared_ids]
+        same_event = fa["event_id"] is not None and fa["event_id"] == fb["event_id"]
+        same_story = fa["story_id"] is not None and fa["story_id"] == fb["story_id"]
+        duplicate = fa["dup_group"] is not None and fa["dup_group"] == fb["dup_group"]
+        return {
+            "a": {"id": art_a["id"], "external_id": art_a["external_id"], "title": art_a["title"]},
+            "b": {"id": art_b["id"], "external_id": art_b["external_id"], "title": art_b["title"]},
+            "same_event": same_event, "same_story": same_story, "duplicate": duplicate,
+            "similarity": similarity, "shared_entities": shared, "time_gap_days": gap,
+            "explanation": explain(same_event, same_story, duplicate, [s["name"] for s in shared], gap,
+                                   similarity["narrative"]),
+        }
+
+    def relink(self, progress=None) -> int:
+        """Rebuild near-duplicate groups, events and stories from stored features (no re-analysis)."""
+        return self.store.relink(progress)
 
     def reanalyze(self, options: IngestOptions | None = None, progress=None) -> int:
         """Run the current analysis (cleaning, dates, entities, quotes) again over every stored article."""

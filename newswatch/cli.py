@@ -33,6 +33,8 @@ Examples:
   newswatch show 3                               # or an external id: show wire-0012
   newswatch entities --type PERSON
   newswatch quotes --speaker Stoltenberg
+  newswatch stories                              # timelines of events
+  newswatch compare 3 7                          # why two articles are related
   newswatch export --format csv -o articles.csv
 \b
 The database is {DEFAULT_DB} in the current directory unless --db or the
@@ -200,13 +202,18 @@ def _make_filter(since, until, source, language, limit=None, offset=0) -> Articl
 @_filter_options
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most this many.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
+@click.option("--all", "show_all", is_flag=True, help="List near-duplicate copies too (default: each group once).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
-def articles(obj: _Context, since, until, source, language, limit, offset, as_json):
-    """List stored articles, oldest publication first (undated last)."""
+def articles(obj: _Context, since, until, source, language, limit, offset, show_all, as_json):
+    """List stored articles, oldest publication first (undated last).
+
+    Syndicated copies are shown once, by their canonical article, with the
+    number of copies; --all lists every article.
+    """
     flt = _make_filter(since, until, source, language, limit, offset)
     with obj.open(readonly=True) as nw:
-        rows = nw.store.list_articles(flt)
+        rows = nw.store.list_articles(flt, collapse=not show_all)
     if as_json:
         _echo_json(rows)
         return
@@ -216,8 +223,9 @@ def articles(obj: _Context, since, until, source, language, limit, offset, as_js
     for r in rows:
         published = (r["published"] or "undated")[:10]
         ext = r["external_id"] or "-"
+        copies = f"  (and {r['copies']} cop{'y' if r['copies'] == 1 else 'ies'})" if r["copies"] else ""
         click.echo(f"{r['id']:>6}  {ext[:22]:<22}  {published:<10}  {r['language'] or '??':<2}  "
-                   f"{(r['source'] or '-')[:18]:<18}  {r['title'] or '(untitled)'}")
+                   f"{(r['source'] or '-')[:18]:<18}  {r['title'] or '(untitled)'}{copies}")
 
 
 @cli.command(epilog="ID is the internal number shown by 'articles' or the external id given at ingest.")
@@ -244,6 +252,14 @@ def show(obj: _Context, article_id: str, raw: bool, as_json: bool):
     for para in art["text"].split("\n\n"):
         click.echo(textwrap.fill(para, width=88))
         click.echo()
+    if art.get("event"):
+        ev = art["event"]
+        click.echo(f"  event: #{ev['id']} {ev['title']} ({ev['article_count']} articles, "
+                   f"{ev['start'] or '?'} .. {ev['end'] or '?'})")
+    if art.get("story"):
+        click.echo(f"  story: #{art['story']['id']} {art['story']['title']}")
+    for d in art.get("duplicates", []):
+        click.echo(f"  near-duplicate: {d['id']} [{d['external_id'] or '-'}] {d['source'] or ''} {d['title'] or ''}")
     people = {}
     for m in art.get("mentions", []):
         if m["entity_id"] is not None:
@@ -387,6 +403,101 @@ def quotes(obj: _Context, speaker, direct_only, limit, offset, as_json):
 
 @cli.command(epilog="""
 \b
+An event is a set of articles about one happening (a summit, an eruption, a
+verdict), built as articles arrive from text, shared entities and dates.
+""")
+@click.option("--story", "story_id", type=int, metavar="ID", help="Only the events of this story.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def events(obj: _Context, story_id, limit, offset, as_json):
+    """Events, most recent first, with their articles and key entities."""
+    with obj.open(readonly=True) as nw:
+        rows = nw.events(limit, offset, story_id)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no events yet (ingest some articles with: newswatch ingest PATH)")
+    for e in rows:
+        names = ", ".join(x["name"] for x in e["entities"][:4])
+        click.echo(f"{e['id']:>6}  {e['start'] or 'undated':<10} {e['article_count']:>3} art.  {e['title']}"
+                   + (f"  [{names}]" if names else ""))
+
+
+@cli.command(epilog="""
+\b
+A story links events about one ongoing matter over weeks or years; it can
+fall silent and return. Each story prints its timeline of events.
+""")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def stories(obj: _Context, limit, offset, as_json):
+    """Stories, most recently active first, each with its timeline of events."""
+    with obj.open(readonly=True) as nw:
+        rows = nw.stories(limit, offset)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no stories yet (ingest some articles with: newswatch ingest PATH)")
+    for s_ in rows:
+        click.secho(f"#{s_['id']} {s_['title']}  ({s_['article_count']} articles, "
+                    f"{s_['start'] or '?'} .. {s_['end'] or '?'})", bold=True)
+        for e in s_["timeline"]:
+            click.echo(f"    {e['start'] or 'undated':<10}  {e['articles']:>3} art.  {e['title']}")
+
+
+@cli.command(epilog="Copies are grouped when their texts share most word sequences (MinHash, Jaccard >= 0.5).")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def duplicates(obj: _Context, limit, offset, as_json):
+    """Groups of near-duplicate articles (syndicated copies, light edits)."""
+    with obj.open(readonly=True) as nw:
+        rows = nw.duplicates(limit, offset)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no near-duplicates found")
+    for g in rows:
+        c = g["canonical"]
+        click.echo(f"{c['id']:>6}  {(c['source'] or '-')[:18]:<18}  {c['title']}  (+{g['size'] - 1})")
+        for m in g["copies"]:
+            click.echo(f"        copy {m['id']:>6}  {(m['source'] or '-')[:18]:<18}  {m['title']}")
+
+
+@cli.command(epilog="""
+\b
+A and B are internal or external article ids. Example:
+  newswatch compare demo-cable-01 demo-cable-07
+""")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.pass_obj
+def compare(obj: _Context, a: str, b: str, as_json: bool):
+    """Why two articles are related: same event, same story, or only the same topic."""
+    with obj.open(readonly=True) as nw:
+        result = nw.compare(a, b)
+    if as_json:
+        _echo_json(result)
+        return
+    click.secho(f"A: {result['a']['title']}\nB: {result['b']['title']}", bold=True)
+    click.echo(result["explanation"])
+    flags = ", ".join(f"{k.replace('_', ' ')}: {'yes' if result[k] else 'no'}"
+                      for k in ("duplicate", "same_event", "same_story"))
+    click.echo(flags)
+    click.echo("similarity: " + ", ".join(f"{k} {v:.2f}" for k, v in result["similarity"].items()))
+
+
+@cli.command(epilog="""
+\b
 Use after upgrading newswatch: articles stored by an older version get the
 analysis stages they lack (entities, quotes), and entities are rebuilt over
 the whole corpus. It runs in one transaction: interrupted, nothing changes.
@@ -436,6 +547,8 @@ def stats(obj: _Context, as_json: bool):
     click.echo(f"date mentions: {figures['date_mentions']}")
     click.echo(f"entities:      {figures['entities']} ({figures['entity_mentions']} mentions)")
     click.echo(f"quotes:        {figures['quotes']}")
+    click.echo(f"events:        {figures['events']} in {figures['stories']} stories; "
+               f"{figures['duplicate_groups']} near-duplicate groups")
     for title, key in (("languages", "languages"), ("sources", "sources"), ("formats", "formats")):
         items = ", ".join(f"{k} {v}" for k, v in list(figures[key].items())[:12])
         click.echo(f"{title + ':':<14} {items or '-'}")

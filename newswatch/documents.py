@@ -108,6 +108,8 @@ class Article:
     chains: list[EntityChain] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     error: str | None = None  # set when an analysis step failed; the article is then not stored
+    fingerprint: object = None  # MinHash signature (numpy uint64 array), for near-duplicates
+    embedding: object = None  # L2-normalised text vector (numpy float32), for events and stories
 
     @property
     def content_hash(self) -> str:

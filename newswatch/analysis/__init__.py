@@ -28,7 +28,7 @@ Component = Callable[[Article], Article]
 _REGISTRY: dict[str, Callable[[IngestOptions], Component]] = {}
 
 #: The analysis every ingested article goes through, in order.
-DEFAULT_PIPELINE = ("clean", "language", "dates", "entities", "quotes")
+DEFAULT_PIPELINE = ("clean", "language", "dates", "entities", "quotes", "features")
 
 
 def register(name: str):
@@ -142,3 +142,10 @@ def _make_quotes(options: IngestOptions) -> Component:
     from .quotes import extract_quotes
 
     return extract_quotes
+
+
+@register("features")
+def _make_features(options: IngestOptions) -> Component:
+    from .features import FeatureExtractor
+
+    return FeatureExtractor()

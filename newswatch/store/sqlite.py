@@ -16,6 +16,8 @@ import json
 import re
 import sqlite3
 from collections import Counter
+
+import numpy as np
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from importlib import resources
@@ -24,9 +26,16 @@ from pathlib import Path
 from ..documents import Article, RawDocument
 from ..errors import NotFoundError, StoreError
 from ..linking import entities as linking
+from ..linking.duplicates import utc_key
 from .base import AddResult, ArticleFilter, Store
+from .corpus import CorpusLinker, blob_vec, vec_blob
 
 SUMMARY_COLUMNS = ("id", "external_id", "title", "published", "language", "source", "url")
+
+
+def _arrival_key(art: Article, index: int):
+    published = art.raw.published
+    return (published is None, utc_key(published.isoformat()) if published else "", index)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -112,16 +121,19 @@ class SQLiteStore(Store):
         return None
 
     def add_articles(self, articles: Sequence[Article]) -> list[AddResult]:
-        results: list[AddResult] = []
+        results: dict[int, AddResult] = {}
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        # Online clustering sees a batch in publication order, as if the articles arrived then.
+        order = sorted(range(len(articles)), key=lambda i: _arrival_key(articles[i], i))
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             self._merged = {}
-            for art in articles:
+            for index in order:
+                art = articles[index]
                 digest = art.content_hash
                 existing = self._find_existing(art, digest)
                 if existing:
-                    results.append(AddResult(existing[0], True, existing[1]))
+                    results[index] = AddResult(existing[0], True, existing[1])
                     continue
                 raw = art.raw
                 cur = self.conn.execute(
@@ -137,13 +149,13 @@ class SQLiteStore(Store):
                     ),
                 )
                 self._insert_analysis(cur.lastrowid, art)
-                results.append(AddResult(cur.lastrowid, False))
+                results[index] = AddResult(cur.lastrowid, False)
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        return results
+        return [results[i] for i in range(len(articles))]
 
     def _insert_analysis(self, article_id: int, art: Article) -> None:
         """Dates, entity mentions (linked to corpus entities) and quotes of one article."""
@@ -179,6 +191,12 @@ class SQLiteStore(Store):
         )
         for entity_id in touched:
             self._refresh_display_name(entity_id)
+        if art.embedding is not None and art.fingerprint is not None:
+            self.conn.execute("UPDATE articles SET fingerprint = ?, embedding = ? WHERE id = ?",
+                              (art.fingerprint.tobytes(), vec_blob(art.embedding), article_id))
+            linker = CorpusLinker(self.conn)
+            copy_of = linker.link_duplicates(article_id, art)
+            linker.link_event(article_id, art, copy_of)
 
     # -- entities -------------------------------------------------------------
 
@@ -355,6 +373,49 @@ class SQLiteStore(Store):
             "start": r["start"], "end": r["end"], "direct": bool(r["direct"]),
         } for r in self.conn.execute(sql, params).fetchall()]
 
+    # -- re-running the linking ------------------------------------------------
+
+    _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories")
+
+    def relink(self, progress=None) -> int:
+        """Rebuild near-duplicate groups, events and stories from stored features, in publication order.
+
+        Cheap compared with ``reanalyze`` (no NER or embedding is recomputed): use it
+        after changing the linking settings. One transaction: interrupted, nothing changes.
+        """
+        from ..documents import EntityChain
+
+        rows = self.conn.execute(
+            "SELECT id, title, text, published, fingerprint, embedding FROM articles"
+            " WHERE embedding IS NOT NULL ORDER BY published IS NULL, published, id").fetchall()
+        done = 0
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for table in self._LINK_TABLES:
+                self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
+            linker = CorpusLinker(self.conn)
+            for row in rows:
+                raw = RawDocument(origin="", format="", text="",
+                                  published=datetime.fromisoformat(row["published"]) if row["published"] else None)
+                art = Article(raw, text=row["text"], title=row["title"])
+                art.embedding = blob_vec(row["embedding"])
+                art.fingerprint = np.frombuffer(row["fingerprint"], dtype=np.uint64)
+                counts = self.conn.execute("SELECT entity_id, count(*) FROM mentions WHERE article_id = ?"
+                                           " AND entity_id IS NOT NULL GROUP BY entity_id", (row["id"],)).fetchall()
+                art.chains = [EntityChain(name="", type="", mentions=list(range(n)), entity_id=e) for e, n in counts]
+                copy_of = linker.link_duplicates(row["id"], art)
+                linker.link_event(row["id"], art, copy_of)
+                done += 1
+                if progress:
+                    progress(done, len(rows))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return done
+
     # -- re-running the analysis -----------------------------------------------
 
     def reanalyze(self, analyse, progress=None) -> int:
@@ -366,7 +427,7 @@ class SQLiteStore(Store):
         """
         rows = self.conn.execute(
             "SELECT id, origin, format, raw_text, raw_title, title, url, source, author, published,"
-            " declared_language, external_id FROM articles ORDER BY id").fetchall()
+            " declared_language, external_id FROM articles ORDER BY published IS NULL, published, id").fetchall()
 
         def raws():
             for r in rows:
@@ -382,8 +443,10 @@ class SQLiteStore(Store):
             self.conn.execute("BEGIN IMMEDIATE")
             self._merged = {}
             for table in ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
-                          "article_dates"):
+                          "article_dates", "lsh_bands", "dup_groups", "event_entities", "story_entities", "events",
+                          "stories"):
                 self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
             for row, art in zip(rows, analyse(raws())):
                 if art.error:
                     raise StoreError(f"article {row['id']}: {art.error}")
@@ -426,6 +489,16 @@ class SQLiteStore(Store):
             'SELECT m.text, m.start, m."end", m.type, m.label, m.entity_id, e.name AS entity_name FROM mentions m'
             " LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.start", (article_id,))]
         article["quotes"] = self.list_quotes(article_id=article_id, limit=None)
+        for blob in ("fingerprint", "embedding"):
+            article.pop(blob, None)
+        article["event"] = self.get_event(article["event_id"]) if article.get("event_id") else None
+        article["story"] = None
+        if article["event"]:
+            story = self.conn.execute("SELECT id, title FROM stories WHERE id = ?",
+                                      (article["event"]["story_id"],)).fetchone()
+            article["story"] = {"id": story["id"], "title": story["title"]}
+        article["duplicates"] = [m for m in self._members("dup_group", article["dup_group"]) if m["id"] != article_id] \
+            if article.get("dup_group") else []
         article["dates"] = [
             dict(r) for r in self.conn.execute(
                 'SELECT text, start, "end", value, date_from, date_to FROM article_dates'
@@ -468,11 +541,105 @@ class SQLiteStore(Store):
 
     _ORDER = " ORDER BY published IS NULL, published, id"
 
-    def list_articles(self, flt: ArticleFilter | None = None) -> list[dict]:
+    def list_articles(self, flt: ArticleFilter | None = None, collapse: bool = False) -> list[dict]:
+        """Article summaries; with ``collapse`` a near-duplicate group shows once, by its canonical article."""
         where, params = self._where(flt)
+        if collapse:
+            where += (" AND " if where else " WHERE ") + (
+                "(dup_group IS NULL OR id = (SELECT canonical_id FROM dup_groups g WHERE g.id = dup_group))")
         cols = ", ".join(SUMMARY_COLUMNS)
-        sql = f"SELECT {cols} FROM articles{where}{self._ORDER}{self._page(flt)}"
-        return [dict(r) for r in self.conn.execute(sql, params)]
+        sql = (f"SELECT {cols}, (SELECT size - 1 FROM dup_groups g WHERE g.id = dup_group) AS copies"
+               f" FROM articles{where}{self._ORDER}{self._page(flt)}")
+        return [{**dict(r), "copies": r["copies"] or 0} for r in self.conn.execute(sql, params)]
+
+    # -- events, stories, duplicates ----------------------------------------------
+
+    def _members(self, column: str, value: int) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(
+            f"SELECT id, external_id, title, published, source, dup_group FROM articles WHERE {column} = ?"
+            " ORDER BY published IS NULL, published, id", (value,))]
+
+    def _top_entities(self, table: str, key: str, value: int, limit: int = 8) -> list[dict]:
+        return [{"id": i, "name": n, "type": t} for i, n, t in self.conn.execute(
+            f"SELECT e.id, e.name, e.type FROM {table} x JOIN entities e ON e.id = x.entity_id WHERE x.{key} = ?"
+            " ORDER BY x.weight DESC, e.id LIMIT ?", (value, limit))]
+
+    def _event_dict(self, row) -> dict:
+        members = self._members("event_id", row["id"])
+        return {
+            "id": row["id"], "title": row["title"], "start": row["first_day"], "end": row["last_day"],
+            "story_id": row["story_id"],
+            "articles": [{"id": m["id"], "external_id": m["external_id"]} for m in members],
+            "article_count": len(members),
+            "sources": sorted({m["source"] for m in members if m["source"]}),
+            "entities": self._top_entities("event_entities", "event_id", row["id"]),
+        }
+
+    def list_events(self, limit: int | None = 100, offset: int = 0, story_id: int | None = None) -> list[dict]:
+        where, params = ("WHERE story_id = ?", [story_id]) if story_id is not None else ("", [])
+        rows = self.conn.execute(
+            f"SELECT * FROM events {where} ORDER BY last_day IS NULL, last_day DESC, id DESC"
+            f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}", params).fetchall()
+        return [self._event_dict(r) for r in rows]
+
+    def get_event(self, event_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+        return self._event_dict(row) if row else None
+
+    def _story_dict(self, row) -> dict:
+        events = self.conn.execute(
+            "SELECT id, title, first_day, last_day, articles FROM events WHERE story_id = ?"
+            " ORDER BY first_day IS NULL, first_day, id", (row["id"],)).fetchall()
+        articles = [dict(r) for r in self.conn.execute(
+            "SELECT a.id, a.external_id FROM articles a JOIN events e ON e.id = a.event_id WHERE e.story_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id", (row["id"],))]
+        return {
+            "id": row["id"], "title": row["title"], "start": row["first_day"], "end": row["last_day"],
+            "events": [e["id"] for e in events],
+            "timeline": [{"id": e["id"], "title": e["title"], "start": e["first_day"], "end": e["last_day"],
+                          "articles": e["articles"]} for e in events],
+            "articles": articles,
+            "article_count": len(articles),
+            "entities": self._top_entities("story_entities", "story_id", row["id"]),
+        }
+
+    def list_stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT * FROM stories ORDER BY last_day IS NULL, last_day DESC, id DESC"
+            f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}").fetchall()
+        return [self._story_dict(r) for r in rows]
+
+    def get_story(self, story_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return self._story_dict(row) if row else None
+
+    def list_duplicate_groups(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
+        out = []
+        for gid, canonical_id, size in self.conn.execute(
+                "SELECT id, canonical_id, size FROM dup_groups ORDER BY size DESC, id"
+                f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}").fetchall():
+            members = self._members("dup_group", gid)
+            head = next(m for m in members if m["id"] == canonical_id)
+            out.append({"id": gid, "size": size,
+                        "canonical": {k: head[k] for k in ("id", "external_id", "title", "published", "source")},
+                        "copies": [{k: m[k] for k in ("id", "external_id", "title", "published", "source")}
+                                   for m in members if m["id"] != canonical_id]})
+        return out
+
+    def features(self, article_id: int) -> dict:
+        """What compare needs of a stored article."""
+        row = self.conn.execute("SELECT embedding, published, event_id, dup_group FROM articles WHERE id = ?",
+                                (article_id,)).fetchone()
+        entities: dict[int, tuple[str, str, int]] = {}
+        for entity_id, name, kind, n in self.conn.execute(
+                "SELECT e.id, e.name, e.type, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
+                " WHERE m.article_id = ? GROUP BY e.id", (article_id,)):
+            entities[entity_id] = (name, kind, n)
+        story = None
+        if row["event_id"] is not None:
+            story = self.conn.execute("SELECT story_id FROM events WHERE id = ?", (row["event_id"],)).fetchone()[0]
+        return {"vector": blob_vec(row["embedding"]) if row["embedding"] else None, "published": row["published"],
+                "event_id": row["event_id"], "story_id": story, "dup_group": row["dup_group"], "entities": entities}
 
     def iter_articles(self, flt: ArticleFilter | None = None) -> Iterator[dict]:
         where, params = self._where(flt)
@@ -497,6 +664,9 @@ class SQLiteStore(Store):
             "entities": q("SELECT count(*) FROM entities WHERE mentions > 0").fetchone()[0],
             "entity_mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
             "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
+            "events": q("SELECT count(*) FROM events").fetchone()[0],
+            "stories": q("SELECT count(*) FROM stories").fetchone()[0],
+            "duplicate_groups": q("SELECT count(*) FROM dup_groups").fetchone()[0],
             "undated": q("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],
             "date_mentions": q("SELECT count(*) FROM article_dates").fetchone()[0],
             "first_published": first,

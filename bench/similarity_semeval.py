@@ -1,0 +1,83 @@
+"""`compare`'s overall score against SemEval-2022 Task 8 (training pairs): Pearson r.
+
+Both texts of every pair are ingested through the full pipeline (entities are
+found in English texts only), then `compare` scores each pair. The gold
+`Overall` grade runs from 1 (very similar) to 4 (very dissimilar), so r is
+reported against 4 - Overall (positive = agreement). Peers in the same run:
+TF-IDF cosine (sublinear tf, fitted on all the texts) and the plain embedding
+cosine (newswatch's `narrative` part alone). The pairs carry no dates, so the
+time part is constant here.
+
+A small grid over the weights of the overall score is printed too; the
+package's defaults are the grid's best on the English pairs.
+
+Usage: ./run bench similarity_semeval.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from _shared import load_module, machine
+
+import newswatch
+from newswatch.linking import similarity as sim
+
+
+def pearson(x, y) -> float:
+    return float(np.corrcoef(np.asarray(x, float), np.asarray(y, float))[0, 1])
+
+
+def main():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = load_module("semeval2022_task8/load_semeval8.py", "load_semeval8").load()
+    with tempfile.TemporaryDirectory() as tmp:
+        nw = newswatch.open(str(Path(tmp) / "s.db"))
+        records = []
+        for r in rows:
+            for side in ("1", "2"):
+                records.append({"id": f"{r['pair_id']}#{side}", "text": r[f"text{side}"], "language": r[f"lang{side}"]})
+        t0 = time.perf_counter()
+        report = nw.ingest_records(records)
+        seconds = time.perf_counter() - t0
+        stored = {a["external_id"] for a in nw.articles(collapse=False)}
+        parts, kept = [], []
+        for r in rows:
+            a, b = f"{r['pair_id']}#1", f"{r['pair_id']}#2"
+            if a in stored and b in stored:  # identical texts are stored once: compare the survivors only
+                parts.append(nw.compare(a, b)["similarity"])
+                kept.append(r)
+        nw.close()
+    texts = [t for r in kept for t in (r["text1"], r["text2"])]
+    x = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+    tfidf = [float((x[2 * i] @ x[2 * i + 1].T).toarray()[0, 0]) for i in range(len(kept))]
+    gold = [4 - r["Overall"] for r in kept]
+    en = [i for i, r in enumerate(kept) if r["lang1"] == r["lang2"] == "en"]
+    views = {"en-en": en, "all pairs": list(range(len(kept)))}
+    print(f"machine: {machine()}")
+    print(f"SemEval-2022 Task 8 training set: {len(rows)} pairs, {len(kept)} scored ({len(en)} en-en); "
+          f"{report.ingested} texts ingested at {len(records) / seconds:.0f}/s")
+    print("| pairs | newswatch overall | narrative part alone | TF-IDF cosine |")
+    print("|---|---|---|---|")
+    for view, idx in views.items():
+        g = [gold[i] for i in idx]
+        print(f"| {view} ({len(idx)}) | {pearson([parts[i]['overall'] for i in idx], g):.3f} | "
+              f"{pearson([parts[i]['narrative'] for i in idx], g):.3f} | {pearson([tfidf[i] for i in idx], g):.3f} |")
+    print("\nweight grid on en-en (narrative, entities, geography; time 0.05 fixed):")
+    g = [gold[i] for i in en]
+    results = []
+    for wn, we, wg in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.0, 0.1, 0.2, 0.25, 0.3, 0.4), (0.0, 0.1, 0.2)):
+        score = [wn * parts[i]["narrative"] + we * parts[i]["entities"] + wg * parts[i]["geography"] for i in en]
+        results.append((pearson(score, g), wn, we, wg))
+    for r, wn, we, wg in sorted(results, reverse=True)[:5]:
+        print(f"  r={r:.3f}  narrative {wn}, entities {we}, geography {wg}")
+    print(f"  current defaults: {sim.OVERALL_WEIGHTS}")
+
+
+if __name__ == "__main__":
+    main()
