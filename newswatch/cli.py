@@ -183,6 +183,15 @@ def demo(obj: _Context, **kwargs):
 
 # -- reading ------------------------------------------------------------------
 
+def _paging(default_limit: int):
+    """--limit and --offset, for commands that list things."""
+    def wrap(f):
+        f = click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")(f)
+        return click.option("--limit", type=click.IntRange(min=0), default=default_limit, show_default=True,
+                            help="Show at most this many.")(f)
+    return wrap
+
+
 def _filter_options(f):
     f = click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="Published on or after this day.")(f)
     f = click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Published on or before this day.")(f)
@@ -328,8 +337,7 @@ Examples:
 @click.option("--type", "kind", type=click.Choice(["PERSON", "ORG", "PLACE", "EVENT"], case_sensitive=False),
               help="Only entities of this type.")
 @click.option("--name", metavar="TEXT", help="Only entities with a spelling containing TEXT.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@_paging(50)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
 def entities(obj: _Context, kind, name, limit, offset, as_json):
@@ -382,8 +390,7 @@ makes clear who is meant; otherwise it is shown as unresolved.
 """)
 @click.option("--speaker", metavar="NAME_OR_ID", help="Only quotes by this entity.")
 @click.option("--direct/--all", "direct_only", default=False, help="Only quotes in quotation marks.")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@_paging(100)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
 def quotes(obj: _Context, speaker, direct_only, limit, offset, as_json):
@@ -407,8 +414,7 @@ An event is a set of articles about one happening (a summit, an eruption, a
 verdict), built as articles arrive from text, shared entities and dates.
 """)
 @click.option("--story", "story_id", type=int, metavar="ID", help="Only the events of this story.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@_paging(50)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
 def events(obj: _Context, story_id, limit, offset, as_json):
@@ -431,8 +437,7 @@ def events(obj: _Context, story_id, limit, offset, as_json):
 A story links events about one ongoing matter over weeks or years; it can
 fall silent and return. Each story prints its timeline of events.
 """)
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@_paging(50)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
 def stories(obj: _Context, limit, offset, as_json):
@@ -452,8 +457,7 @@ def stories(obj: _Context, limit, offset, as_json):
 
 
 @cli.command(epilog="Copies are grouped when their texts share most word sequences (MinHash, Jaccard >= 0.5).")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@_paging(100)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
 def duplicates(obj: _Context, limit, offset, as_json):
@@ -494,6 +498,23 @@ def compare(obj: _Context, a: str, b: str, as_json: bool):
                       for k in ("duplicate", "same_event", "same_story"))
     click.echo(flags)
     click.echo("similarity: " + ", ".join(f"{k} {v:.2f}" for k, v in result["similarity"].items()))
+
+
+@cli.command(epilog="Cheap: reuses stored fingerprints, embeddings and entities; one transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def relink(obj: _Context, as_json: bool):
+    """Rebuild near-duplicate groups, events and stories from stored features."""
+    with obj.open() as nw:
+        n = nw.relink()
+        figures = nw.stats()
+    result = {"relinked": n, "events": figures["events"], "stories": figures["stories"],
+              "duplicate_groups": figures["duplicate_groups"]}
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(f"relinked {n} articles: {result['events']} events, {result['stories']} stories, "
+                   f"{result['duplicate_groups']} near-duplicate groups")
 
 
 @cli.command(epilog="""

@@ -16,6 +16,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from contextlib import contextmanager
 
 import numpy as np
 from collections.abc import Iterator, Sequence
@@ -109,6 +110,19 @@ class SQLiteStore(Store):
 
     # -- writing ------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self):
+        """One write transaction: all of it lands, or (on any error or interrupt) none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._merged = {}
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
     def _find_existing(self, article: Article, digest: str) -> tuple[int, str] | None:
         ext = article.raw.external_id
         if ext is not None:
@@ -125,9 +139,7 @@ class SQLiteStore(Store):
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # Online clustering sees a batch in publication order, as if the articles arrived then.
         order = sorted(range(len(articles)), key=lambda i: _arrival_key(articles[i], i))
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._merged = {}
+        with self._transaction():
             for index in order:
                 art = articles[index]
                 digest = art.content_hash
@@ -150,11 +162,6 @@ class SQLiteStore(Store):
                 )
                 self._insert_analysis(cur.lastrowid, art)
                 results[index] = AddResult(cur.lastrowid, False)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return [results[i] for i in range(len(articles))]
 
     def _insert_analysis(self, article_id: int, art: Article) -> None:
@@ -376,6 +383,8 @@ class SQLiteStore(Store):
     # -- re-running the linking ------------------------------------------------
 
     _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories")
+    _ANALYSIS_TABLES = ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
+                        "article_dates")
 
     def relink(self, progress=None) -> int:
         """Rebuild near-duplicate groups, events and stories from stored features, in publication order.
@@ -389,11 +398,8 @@ class SQLiteStore(Store):
             "SELECT id, title, text, published, fingerprint, embedding FROM articles"
             " WHERE embedding IS NOT NULL ORDER BY published IS NULL, published, id").fetchall()
         done = 0
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            for table in self._LINK_TABLES:
-                self.conn.execute(f"DELETE FROM {table}")
-            self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
+        with self._transaction():
+            self._clear(self._LINK_TABLES)
             linker = CorpusLinker(self.conn)
             for row in rows:
                 raw = RawDocument(origin="", format="", text="",
@@ -409,12 +415,13 @@ class SQLiteStore(Store):
                 done += 1
                 if progress:
                     progress(done, len(rows))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return done
+
+    def _clear(self, tables: tuple[str, ...]) -> None:
+        for table in tables:
+            self.conn.execute(f"DELETE FROM {table}")
+        if set(tables) & set(self._LINK_TABLES):
+            self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
 
     # -- re-running the analysis -----------------------------------------------
 
@@ -439,14 +446,8 @@ class SQLiteStore(Store):
                     language=r["declared_language"], external_id=r["external_id"])
 
         done = 0
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._merged = {}
-            for table in ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
-                          "article_dates", "lsh_bands", "dup_groups", "event_entities", "story_entities", "events",
-                          "stories"):
-                self.conn.execute(f"DELETE FROM {table}")
-            self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
+        with self._transaction():
+            self._clear(self._ANALYSIS_TABLES + self._LINK_TABLES)
             for row, art in zip(rows, analyse(raws())):
                 if art.error:
                     raise StoreError(f"article {row['id']}: {art.error}")
@@ -458,11 +459,6 @@ class SQLiteStore(Store):
                 done += 1
                 if progress:
                     progress(done, len(rows))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return done
 
     # -- reading ------------------------------------------------------------
