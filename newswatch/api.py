@@ -212,6 +212,29 @@ class Newswatch:
                                    similarity["narrative"]),
         }
 
+    def search(self, query: str, mode: str = "hybrid", since: date | None = None, until: date | None = None,
+               source: str | None = None, language: str | None = None, entity: str | int | None = None,
+               limit: int = 20, offset: int = 0) -> dict:
+        """Full-text and semantic search: ``{"results": [{"id", "external_id", "title", "snippet", "score", ...}], "total"}``."""
+        from .store.search import MODES, search
+
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        if not query or not query.strip():
+            raise ValueError("the search query is empty: give at least one word")
+        entity_id = None
+        if entity is not None:
+            entity_id = self.store.find_entity(entity)
+            if entity_id is None:
+                raise NotFoundError(f"no entity with id or name {str(entity)!r} (list them with: newswatch entities)")
+        vector = None
+        if mode != "text":
+            from .analysis.features import embed
+
+            vector = embed([query])[0]
+        return search(self.store.conn, query, vector, mode, ArticleFilter(since, until, source, language),
+                      entity_id, limit, offset)
+
     def relink(self, progress=None) -> int:
         """Rebuild near-duplicate groups, events and stories from stored features (no re-analysis)."""
         return self.store.relink(progress)

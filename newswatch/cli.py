@@ -7,6 +7,7 @@ Exit status: 0 when everything asked for was done, 1 when some inputs failed
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import textwrap
 from datetime import date, datetime
@@ -410,6 +411,47 @@ def quotes(obj: _Context, speaker, direct_only, limit, offset, as_json):
 
 @cli.command(epilog="""
 \b
+Modes: hybrid (default) fuses full-text (every word, accents ignored, bm25,
+titles count 5x) and semantic (meaning, via the text embeddings) rankings;
+text or semantic use one of them. Copies of one report show once.
+\b
+Examples:
+  newswatch search Lindqvist
+  newswatch search "volcano evacuation" --since 2025-01-01
+  newswatch search drought --entity "Laia Ferrer" --json
+""")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--mode", type=click.Choice(["hybrid", "text", "semantic"]), default="hybrid", show_default=True)
+@_filter_options
+@click.option("--entity", metavar="NAME_OR_ID", help="Only articles that mention this entity.")
+@_paging(20)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_obj
+def search(obj: _Context, query, mode, since, until, source, language, entity, limit, offset, as_json):
+    """Search articles by words and by meaning."""
+    _make_filter(since, until, source, language)  # validates the range
+    with obj.open(readonly=True) as nw:
+        found = nw.search(" ".join(query), mode, _day(since), _day(until), source, language, entity, limit, offset)
+    if as_json:
+        _echo_json(found)
+        return
+    if not found["results"]:
+        click.echo("no articles match")
+        return
+    click.echo(f"{found['total']} result(s)")
+    for r in found["results"]:
+        copies = f" (+{r['copies']} cop{'y' if r['copies'] == 1 else 'ies'})" if r["copies"] else ""
+        click.secho(f"{r['id']:>6}  {(r['published'] or 'undated')[:10]}  {r['title'] or '(untitled)'}{copies}",
+                    bold=True)
+        snippet, marked, last = r["snippet"], [], 0
+        for start, end in r["highlights"]:
+            marked.append(snippet[last:start] + click.style(snippet[start:end], bold=True, underline=True))
+            last = end
+        click.echo("        " + ("".join(marked) + snippet[last:]).replace("\n", " "))
+
+
+@cli.command(epilog="""
+\b
 An event is a set of articles about one happening (a summit, an eruption, a
 verdict), built as articles arrive from text, shared entities and dates.
 """)
@@ -595,6 +637,9 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as exc:
         click.echo(f"newswatch: error: {exc}", err=True)
         sys.exit(2)
+    except sqlite3.Error as exc:
+        click.echo(f"newswatch: error [E202]: database error: {exc}", err=True)
+        sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)
     sys.exit(0)

@@ -16,7 +16,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import numpy as np
 from collections.abc import Iterator, Sequence
@@ -68,6 +68,11 @@ class SQLiteStore(Store):
             if readonly:
                 if not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such database (run 'newswatch ingest' first)")
+                # A database from an older newswatch is brought up to date before it is read.
+                with closing(sqlite3.connect(self.path)) as probe:
+                    outdated = probe.execute("PRAGMA user_version").fetchone()[0] < len(migrations())
+                if outdated:
+                    SQLiteStore(self.path).close()
                 uri = f"file:{Path(self.path).resolve()}?mode=ro"
                 self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             else:
@@ -685,6 +690,17 @@ def _fold(text: str) -> str:
 
 
 def _split_sql(script: str) -> list[str]:
-    """Statements of a migration file (none of ours put ';' inside a string)."""
-    body = "\n".join(line for line in script.splitlines() if not line.strip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
+    """Statements of a migration file; a trigger's BEGIN ... END stays one statement."""
+    statements, current = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text and sqlite3.complete_statement(text):
+            statements.append(text.rstrip(";").strip())
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        statements.append(rest)
+    return statements

@@ -1,0 +1,125 @@
+"""Search: full text (SQLite FTS5, bm25) and semantic (embeddings), combined.
+
+- text: every word of the query must occur (FTS5, accents ignored), ranked by
+  bm25 with titles weighted 5x; when no article has them all, any word will do.
+- semantic: cosine between the query's embedding and each article's.
+- hybrid (the default): reciprocal rank fusion of the two lists
+  (score = sum of 1 / (60 + rank)), so an article found both ways ranks first.
+
+Near-duplicate copies are folded into their group's first hit ("copies": N).
+Snippets are plain text with the matched words given as [start, end) offsets,
+so that no caller ever has to trust markup built from article text.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import numpy as np
+
+from .base import ArticleFilter
+
+RRF_K = 60
+SEMANTIC_POOL = 200  # nearest articles considered by semantic search
+SEMANTIC_FLOOR = 0.20  # cosine below which a semantic hit is noise (short queries score low)
+_OPEN, _CLOSE = "\x02", "\x03"
+_TOKEN = re.compile(r"\w+")
+MODES = ("hybrid", "text", "semantic")
+
+
+def fts_query(query: str, any_word: bool = False) -> str | None:
+    """A safe FTS5 query: each word quoted (no operator or syntax error can slip in)."""
+    words = _TOKEN.findall(query)
+    if not words:
+        return None
+    return (" OR " if any_word else " ").join(f'"{w}"' for w in words)
+
+
+def _plain_snippet(marked: str) -> tuple[str, list[list[int]]]:
+    out, highlights, pos, start = [], [], 0, None
+    for ch in marked:
+        if ch == _OPEN:
+            start = pos
+        elif ch == _CLOSE and start is not None:
+            highlights.append([start, pos])
+            start = None
+        else:
+            out.append(ch)
+            pos += 1
+    return "".join(out), highlights
+
+
+def _filter_sql(flt: ArticleFilter | None, entity_id: int | None, where: str, params: list) -> tuple[str, list]:
+    from .sqlite import SQLiteStore
+
+    clause, extra = SQLiteStore._where(flt)
+    conditions = [c for c in (where, clause.removeprefix(" WHERE ")) if c]
+    params = params + extra
+    if entity_id is not None:
+        conditions.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
+        params.append(entity_id)
+    return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def text_hits(conn: sqlite3.Connection, query: str, flt, entity_id, limit: int) -> list[tuple[int, float, str]]:
+    for any_word in (False, True):
+        q = fts_query(query, any_word)
+        if q is None:
+            return []
+        where, params = _filter_sql(flt, entity_id, "articles_fts MATCH ?", [q])
+        rows = conn.execute(
+            "SELECT a.id, bm25(articles_fts, 5.0, 1.0) AS rank,"
+            f" snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) FROM articles_fts"
+            f" JOIN articles a ON a.id = articles_fts.rowid{where}"
+            f" ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
+        if rows:
+            return [(r[0], -r[1], r[2]) for r in rows]
+    return []
+
+
+def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, limit: int):
+    where, params = _filter_sql(flt, entity_id, "a.embedding IS NOT NULL", [])
+    ids, blobs = [], []
+    for article_id, blob in conn.execute(f"SELECT a.id, a.embedding FROM articles a{where}", params):
+        ids.append(article_id)
+        blobs.append(blob)
+    if not ids:
+        return []
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), -1)
+    scores = matrix @ vector
+    top = np.argsort(-scores)[:limit]
+    return [(ids[i], float(scores[i])) for i in top if scores[i] >= SEMANTIC_FLOOR]
+
+
+def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode: str = "hybrid",
+           flt: ArticleFilter | None = None, entity_id: int | None = None, limit: int = 20, offset: int = 0) -> dict:
+    if mode not in MODES:
+        raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+    pool = max(SEMANTIC_POOL, offset + limit)
+    text = text_hits(conn, query, flt, entity_id, pool) if mode in ("hybrid", "text") else []
+    semantic = semantic_hits(conn, vector, flt, entity_id, pool) if mode in ("hybrid", "semantic") and \
+        vector is not None else []
+    fused: dict[int, float] = {}
+    for ranked in (text, semantic):
+        for rank, hit in enumerate(ranked):
+            fused[hit[0]] = fused.get(hit[0], 0.0) + 1.0 / (RRF_K + rank + 1)
+    snippets = {h[0]: h[2] for h in text}
+    how = {h[0]: "text" for h in text}
+    for h in semantic:
+        how[h[0]] = "both" if h[0] in how else "semantic"
+    results, seen_groups = [], {}
+    for article_id in sorted(fused, key=lambda i: (-fused[i], i)):
+        row = conn.execute("SELECT id, external_id, title, published, source, dup_group, substr(text, 1, 240)"
+                           " FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row[5] is not None and row[5] in seen_groups:
+            seen_groups[row[5]]["copies"] += 1
+            continue
+        snippet, highlights = _plain_snippet(snippets[article_id]) if article_id in snippets else (row[6], [])
+        result = {"id": row[0], "external_id": row[1], "title": row[2], "published": row[3], "source": row[4],
+                  "snippet": snippet, "highlights": highlights, "score": round(fused[article_id], 6),
+                  "match": how[article_id], "copies": 0}
+        if row[5] is not None:
+            seen_groups[row[5]] = result
+        results.append(result)
+    return {"query": query, "mode": mode, "total": len(results), "results": results[offset:offset + limit]}
