@@ -4,8 +4,10 @@ Per-article analysis (cleaning, NER, embedding) costs the same whatever the
 corpus size, so this benchmark skips it: synthetic analysed articles are fed
 straight to the SQLite store, which links entities, near-duplicates, events
 and stories exactly as in a real ingest. Articles arrive in time order over
-two years; each belongs to one of many short-lived happenings (its embedding
-is the happening's vector plus noise) and names three people from a pool.
+a steady 100 a day, so that the corpus grows while the daily news volume (what
+an article is compared with) stays as in a real feed; each belongs to one of
+many short-lived happenings (its embedding is the happening's vector plus
+noise) and names three people from a pool that grows with the corpus.
 
 Reported: milliseconds per added article, averaged over the batches around
 each corpus size, and the same for the first batches as the baseline.
@@ -31,9 +33,12 @@ DIM = 256
 BATCH = 100
 
 
+PER_DAY = 100
+
+
 def make_articles(n: int, seed: int = 7):
     rng = np.random.default_rng(seed)
-    happenings = max(50, n // 8)
+    happenings = max(50, n // 8)  # about 12 new happenings a day, 8 articles each
     topic = rng.normal(size=(happenings, DIM)).astype(np.float32)
     start = datetime(2024, 1, 1)
     syllables = ["ka", "lo", "mi", "ren", "sa", "tor", "vi", "del", "an", "bru", "che", "dov", "el", "fa", "gim", "hal"]
@@ -41,13 +46,15 @@ def make_articles(n: int, seed: int = 7):
     def word(k: int) -> str:
         return "".join(syllables[int(x)] for x in rng.integers(0, len(syllables), size=k)).capitalize()
 
-    names = sorted({f"{word(2)} {word(3)}" for _ in range(max(200, n // 20))})
+    names = sorted({f"{word(2)} {word(3)}" for _ in range(max(200, n // 5))})
     for i in range(n):
-        day = start + timedelta(days=730 * i / n)
+        day = start + timedelta(days=i / PER_DAY)
         h = min(happenings - 1, int(happenings * i / n) + int(rng.integers(0, 3)))
         vec = topic[h] + 0.6 * rng.normal(size=DIM).astype(np.float32)
         vec /= np.linalg.norm(vec)
-        people = [names[(h * 7 + k) % len(names)] for k in range(2)] + [names[int(rng.integers(len(names)))]]
+        # two people belong to the happening, a third is anyone met so far (names grow with the corpus)
+        seen = max(20, len(names) * (i + 1) // n)
+        people = [names[(h * 7 + k) % seen] for k in range(2)] + [names[int(rng.integers(seen))]]
         text = " ".join(people) + f" report {i}."
         raw = RawDocument(origin=f"synthetic:{i}", format="jsonl", text=text, title=f"Report {i}", published=day,
                           external_id=f"s{i}")

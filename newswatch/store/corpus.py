@@ -71,13 +71,19 @@ class CorpusLinker:
 
     _ENTITY_TABLE = {"events": ("event_entities", "event_id"), "stories": ("story_entities", "story_id")}
 
-    def _cluster(self, table: str, row: sqlite3.Row) -> ev.Cluster:
+    def _clusters(self, table: str, rows: list[sqlite3.Row]) -> list[ev.Cluster]:
+        """Candidates with their entity weights, loaded in one query rather than one per candidate."""
+        if not rows:
+            return []
         entity_table, key = self._ENTITY_TABLE[table]
-        entities = dict(self.conn.execute(f"SELECT entity_id, weight FROM {entity_table} WHERE {key} = ?",
-                                          (row["id"],)).fetchall())
-        return ev.Cluster(row["id"], blob_vec(row["vector_sum"]).copy(), row["articles"], entities,
-                          date.fromisoformat(row["first_day"]) if row["first_day"] else None,
-                          date.fromisoformat(row["last_day"]) if row["last_day"] else None)
+        entities: dict[int, dict[int, float]] = {r["id"]: {} for r in rows}
+        marks = ",".join("?" * len(rows))
+        for cid, entity_id, weight in self.conn.execute(
+                f"SELECT {key}, entity_id, weight FROM {entity_table} WHERE {key} IN ({marks})", list(entities)):
+            entities[cid][entity_id] = weight
+        return [ev.Cluster(r["id"], blob_vec(r["vector_sum"]).copy(), r["articles"], entities[r["id"]],
+                           date.fromisoformat(r["first_day"]) if r["first_day"] else None,
+                           date.fromisoformat(r["last_day"]) if r["last_day"] else None) for r in rows]
 
     def _event_candidates(self, f: ev.Features) -> list[ev.Cluster]:
         if f.day is not None:
@@ -87,7 +93,7 @@ class CorpusLinker:
         else:
             rows = self.conn.execute("SELECT * FROM events ORDER BY updated_seq DESC LIMIT ?",
                                      (ev.UNDATED_CANDIDATES,))
-        return [self._cluster("events", r) for r in rows.fetchall()]
+        return self._clusters("events", rows.fetchall())
 
     def _story_candidates(self, f: ev.Features) -> list[ev.Cluster]:
         ids: set[int] = set()
@@ -104,8 +110,11 @@ class CorpusLinker:
         else:
             ids.update(r[0] for r in self.conn.execute(
                 "SELECT id FROM stories ORDER BY updated_seq DESC LIMIT ?", (ev.UNDATED_CANDIDATES,)))
-        rows = [self.conn.execute("SELECT * FROM stories WHERE id = ?", (i,)).fetchone() for i in sorted(ids)]
-        return [self._cluster("stories", r) for r in rows if r is not None]
+        if not ids:
+            return []
+        rows = self.conn.execute(f"SELECT * FROM stories WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
+                                 sorted(ids)).fetchall()
+        return self._clusters("stories", rows)
 
     def link_event(self, article_id: int, art: Article, copy_of: int | None) -> tuple[int, int]:
         """Put the article into an event (and so a story); returns (event id, story id)."""
