@@ -48,6 +48,17 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def _listed(rows: list, as_json: bool, empty: str) -> bool:
+    """Print the rows as JSON, or the empty-state line; True when that was all there was to print."""
+    if as_json:
+        _echo_json(rows)
+        return True
+    if not rows:
+        click.echo(empty)
+        return True
+    return False
+
+
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
@@ -224,11 +235,7 @@ def articles(obj: _Context, since, until, source, language, limit, offset, show_
     flt = _make_filter(since, until, source, language, limit, offset)
     with obj.open(readonly=True) as nw:
         rows = nw.store.list_articles(flt, collapse=not show_all)
-    if as_json:
-        _echo_json(rows)
-        return
-    if not rows:
-        click.echo("no articles match (ingest some with: newswatch ingest PATH)")
+    if _listed(rows, as_json, "no articles match (ingest some with: newswatch ingest PATH)"):
         return
     for r in rows:
         published = (r["published"] or "undated")[:10]
@@ -345,11 +352,7 @@ def entities(obj: _Context, kind, name, limit, offset, as_json):
     """People, organisations, places and events, most widely reported first."""
     with obj.open(readonly=True) as nw:
         rows = nw.entities(kind, limit, offset, name)
-    if as_json:
-        _echo_json(rows)
-        return
-    if not rows:
-        click.echo("no entities yet (ingest some articles with: newswatch ingest PATH)")
+    if _listed(rows, as_json, "no entities yet (ingest some articles with: newswatch ingest PATH)"):
         return
     for e in rows:
         other = [v["text"] for v in e["variants"] if v["text"] != e["name"]]
@@ -398,11 +401,7 @@ def quotes(obj: _Context, speaker, direct_only, limit, offset, as_json):
     """Who said what: direct quotes and reported speech with their speakers."""
     with obj.open(readonly=True) as nw:
         rows = nw.quotes(speaker, limit, offset, True if direct_only else None)
-    if as_json:
-        _echo_json(rows)
-        return
-    if not rows:
-        click.echo("no quotes found")
+    if _listed(rows, as_json, "no quotes found"):
         return
     for q in rows:
         click.echo(f"[{q['external_id'] or q['article_id']}]")
@@ -435,8 +434,7 @@ def search(obj: _Context, query, mode, since, until, source, language, entity, l
     if as_json:
         _echo_json(found)
         return
-    if not found["results"]:
-        click.echo("no articles match")
+    if _listed(found["results"], False, "no articles match"):
         return
     click.echo(f"{found['total']} result(s)")
     for r in found["results"]:
@@ -463,11 +461,8 @@ def events(obj: _Context, story_id, limit, offset, as_json):
     """Events, most recent first, with their articles and key entities."""
     with obj.open(readonly=True) as nw:
         rows = nw.events(limit, offset, story_id)
-    if as_json:
-        _echo_json(rows)
+    if _listed(rows, as_json, "no events yet (ingest some articles with: newswatch ingest PATH)"):
         return
-    if not rows:
-        click.echo("no events yet (ingest some articles with: newswatch ingest PATH)")
     for e in rows:
         names = ", ".join(x["name"] for x in e["entities"][:4])
         click.echo(f"{e['id']:>6}  {e['start'] or 'undated':<10} {e['article_count']:>3} art.  {e['title']}"
@@ -486,11 +481,8 @@ def stories(obj: _Context, limit, offset, as_json):
     """Stories, most recently active first, each with its timeline of events."""
     with obj.open(readonly=True) as nw:
         rows = nw.stories(limit, offset)
-    if as_json:
-        _echo_json(rows)
+    if _listed(rows, as_json, "no stories yet (ingest some articles with: newswatch ingest PATH)"):
         return
-    if not rows:
-        click.echo("no stories yet (ingest some articles with: newswatch ingest PATH)")
     for s_ in rows:
         click.secho(f"#{s_['id']} {s_['title']}  ({s_['article_count']} articles, "
                     f"{s_['start'] or '?'} .. {s_['end'] or '?'})", bold=True)
@@ -506,11 +498,8 @@ def duplicates(obj: _Context, limit, offset, as_json):
     """Groups of near-duplicate articles (syndicated copies, light edits)."""
     with obj.open(readonly=True) as nw:
         rows = nw.duplicates(limit, offset)
-    if as_json:
-        _echo_json(rows)
+    if _listed(rows, as_json, "no near-duplicates found"):
         return
-    if not rows:
-        click.echo("no near-duplicates found")
     for g in rows:
         c = g["canonical"]
         click.echo(f"{c['id']:>6}  {(c['source'] or '-')[:18]:<18}  {c['title']}  (+{g['size'] - 1})")
