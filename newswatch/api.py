@@ -156,19 +156,18 @@ class Newswatch:
 
     def entity(self, key: str | int) -> dict:
         """One entity by id or by any of its spellings, with its articles and quotes."""
-        found = self.store.get_entity(key)
-        if found is None:
+        return self.store.get_entity(self._entity_id(key))
+
+    def _entity_id(self, key: str | int) -> int:
+        entity_id = self.store.find_entity(key)
+        if entity_id is None:
             raise NotFoundError(f"no entity with id or name {str(key)!r} (list them with: newswatch entities)")
-        return found
+        return entity_id
 
     def quotes(self, speaker: str | int | None = None, limit: int | None = 100, offset: int = 0,
                direct: bool | None = None) -> list[dict]:
         """Quotes, optionally only those of one speaker (entity id or name)."""
-        speaker_id = None
-        if speaker is not None:
-            speaker_id = self.store.find_entity(speaker)
-            if speaker_id is None:
-                raise NotFoundError(f"no entity with id or name {str(speaker)!r} (list them with: newswatch entities)")
+        speaker_id = self._entity_id(speaker) if speaker is not None else None
         return self.store.list_quotes(speaker_id=speaker_id, limit=limit, offset=offset, direct=direct)
 
     def events(self, limit: int | None = 100, offset: int = 0, story: int | None = None) -> list[dict]:
@@ -222,11 +221,7 @@ class Newswatch:
             raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         if not query or not query.strip():
             raise ValueError("the search query is empty: give at least one word")
-        entity_id = None
-        if entity is not None:
-            entity_id = self.store.find_entity(entity)
-            if entity_id is None:
-                raise NotFoundError(f"no entity with id or name {str(entity)!r} (list them with: newswatch entities)")
+        entity_id = self._entity_id(entity) if entity is not None else None
         vector = None
         if mode != "text":
             from .analysis.features import embed

@@ -50,7 +50,7 @@ ROLE_HEADS = {
     "pollster", "strategist", "consultant", "host", "anchor", "founder", "partner", "runner", "athlete",
     "striker", "player", "champion", "fisherman", "farmer", "worker", "student", "resident", "witness",
 }
-_ROLE_MODIFIERS = {
+ROLE_MODIFIERS = {
     "foreign", "interior", "climate", "prime", "deputy", "chief", "lead", "senior", "former", "vice", "trade",
     "defence", "defense", "finance", "financial", "health", "justice", "economy", "economic", "security",
     "state", "national", "regional", "federal", "executive", "general", "acting", "interim", "assistant",
@@ -94,7 +94,7 @@ def _drop_leading_titles(text: str, start: int, end: int) -> int:
     """'Volcanologist Sigrún Halldórsdóttir' -> 'Sigrún Halldórsdóttir' (the title becomes a role)."""
     while True:
         m = re.match(r"([\w.'’-]+)\s+", text[start:end])
-        if not m or m.group(1).lower() not in ROLE_HEADS | _ROLE_MODIFIERS:
+        if not m or m.group(1).lower() not in ROLE_HEADS | ROLE_MODIFIERS:
             return start
         if len(text[start + m.end():end].split()) < 1:
             return start
@@ -217,7 +217,7 @@ def _title_before(text: str, start: int) -> str | None:
         low = w.lower()
         if low in _STOP_BEFORE_ROLE or not (w[0].isalpha() or w[0].isdigit()):
             break
-        if low in ROLE_HEADS or low in _ROLE_MODIFIERS or w[0].isupper():
+        if low in ROLE_HEADS or low in ROLE_MODIFIERS or w[0].isupper():
             taken.append(w)
             if re.search(r"['’]s$", w):  # "Brazil's trade minister": the possessor ends the title
                 break

@@ -31,8 +31,7 @@ import re
 
 from ..documents import Article, Quote
 from . import names
-from .entities import _ROLE_MODIFIERS as ROLE_MODIFIERS
-from .entities import ROLE_HEADS
+from .entities import ROLE_HEADS, ROLE_MODIFIERS
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|warned|warns|insisted|"

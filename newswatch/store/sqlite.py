@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..documents import Article, RawDocument
-from ..errors import NotFoundError, StoreError
+from ..errors import StoreError
 from ..linking import entities as linking
 from ..linking.duplicates import utc_key
 from .base import AddResult, ArticleFilter, Store
@@ -330,7 +330,7 @@ class SQLiteStore(Store):
         clauses.append("e.mentions > 0")
         where = " WHERE " + " AND ".join(clauses)
         sql = (f"{self._ENTITY_SELECT}{where} ORDER BY e.articles DESC, e.mentions DESC, e.name"
-               f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}")
+               + _limit_sql(limit, offset))
         return [self._entity_summary(r) for r in self.conn.execute(sql, params).fetchall()]
 
     def find_entity(self, key: str | int) -> int | None:
@@ -386,7 +386,7 @@ class SQLiteStore(Store):
         sql = ("SELECT q.*, a.external_id, a.published, e.name AS speaker_name FROM quotes q"
                " JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.speaker_id"
                f"{where} ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
-               f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}")
+               + _limit_sql(limit, offset))
         return [{
             "id": r["id"], "article_id": r["article_id"], "external_id": r["external_id"],
             "published": r["published"],
@@ -517,12 +517,6 @@ class SQLiteStore(Store):
         ]
         return article
 
-    def require_article(self, key: str | int) -> dict:
-        article = self.get_article(key)
-        if article is None:
-            raise NotFoundError(f"no article with id or external id {str(key)!r}")
-        return article
-
     @staticmethod
     def _where(flt: ArticleFilter | None) -> tuple[str, list]:
         if flt is None:
@@ -547,8 +541,7 @@ class SQLiteStore(Store):
     def _page(flt: ArticleFilter | None) -> str:
         if flt is None or (flt.limit is None and not flt.offset):
             return ""
-        limit = -1 if flt.limit is None else int(flt.limit)
-        return f" LIMIT {limit} OFFSET {int(flt.offset)}"
+        return _limit_sql(flt.limit, flt.offset)
 
     _ORDER = " ORDER BY published IS NULL, published, id"
 
@@ -590,7 +583,7 @@ class SQLiteStore(Store):
         where, params = ("WHERE story_id = ?", [story_id]) if story_id is not None else ("", [])
         rows = self.conn.execute(
             f"SELECT * FROM events {where} ORDER BY last_day IS NULL, last_day DESC, id DESC"
-            f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}", params).fetchall()
+            + _limit_sql(limit, offset), params).fetchall()
         return [self._event_dict(r) for r in rows]
 
     def get_event(self, event_id: int) -> dict | None:
@@ -617,7 +610,7 @@ class SQLiteStore(Store):
     def list_stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
         rows = self.conn.execute(
             "SELECT * FROM stories ORDER BY last_day IS NULL, last_day DESC, id DESC"
-            f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}").fetchall()
+            + _limit_sql(limit, offset)).fetchall()
         return [self._story_dict(r) for r in rows]
 
     def get_story(self, story_id: int) -> dict | None:
@@ -628,7 +621,7 @@ class SQLiteStore(Store):
         out = []
         for gid, canonical_id, size in self.conn.execute(
                 "SELECT id, canonical_id, size FROM dup_groups ORDER BY size DESC, id"
-                f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}").fetchall():
+                + _limit_sql(limit, offset)).fetchall():
             members = self._members("dup_group", gid)
             head = next(m for m in members if m["id"] == canonical_id)
             out.append({"id": gid, "size": size,
@@ -691,6 +684,11 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _limit_sql(limit: int | None, offset: int) -> str:
+    """' LIMIT n OFFSET m' (no limit: -1, SQLite's 'all'); ints only, so safe to inline."""
+    return f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}"
 
 
 def _fold(text: str) -> str:
