@@ -60,6 +60,9 @@ class Newswatch:
 
     def __init__(self, store: Store):
         self.store = store
+        #: An in-memory embedding index (``store.search.EmbeddingIndex``) that a
+        #: long-running process sets, so semantic search does not re-read every vector.
+        self.embedding_index = None
 
     # -- ingest -------------------------------------------------------------
 
@@ -174,6 +177,12 @@ class Newswatch:
         """Events, most recent first: id, title, start, end, articles [{id, external_id}], entities."""
         return self.store.list_events(limit, offset, story)
 
+    def event(self, event_id: int) -> dict:
+        found = self.store.get_event(event_id)
+        if found is None:
+            raise NotFoundError(f"no event with id {event_id!r} (list them with: newswatch events)")
+        return found
+
     def stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
         """Stories, most recent first: id, title, start, end, events (ids, and a timeline), articles."""
         return self.store.list_stories(limit, offset)
@@ -228,7 +237,30 @@ class Newswatch:
 
             vector = embed([query])[0]
         return search(self.store.conn, query, vector, mode, ArticleFilter(since, until, source, language),
-                      entity_id, limit, offset)
+                      entity_id, limit, offset, self.embedding_index)
+
+    def similar(self, key: str | int, limit: int = 5) -> list[dict]:
+        """Articles nearest in meaning to one article (itself and its near-duplicates left out)."""
+        from .store.search import semantic_hits
+
+        art = self.article(key)
+        vector = self.store.features(art["id"])["vector"]
+        if vector is None:
+            return []
+        skip = {art["id"], *(d["id"] for d in art["duplicates"])}
+        hits = semantic_hits(self.store.conn, vector, None, None, limit + len(skip) + 5, self.embedding_index)
+        out = []
+        for article_id, score in hits:
+            if article_id in skip:
+                continue
+            row = self.store.get_summary(article_id)
+            if row["dup_group"] is not None and row["dup_group"] == art["dup_group"]:
+                continue
+            out.append({**{k: row[k] for k in ("id", "external_id", "title", "published", "source", "event_id")},
+                        "score": round(score, 4)})
+            if len(out) == limit:
+                break
+        return out
 
     def relink(self, progress=None) -> int:
         """Rebuild near-duplicate groups, events and stories from stored features (no re-analysis)."""

@@ -37,6 +37,7 @@ Examples:
   newswatch stories                              # timelines of events
   newswatch compare 3 7                          # why two articles are related
   newswatch export --format csv -o articles.csv
+  newswatch serve                                # browse it at http://127.0.0.1:8000
 \b
 The database is {DEFAULT_DB} in the current directory unless --db or the
 NEWSWATCH_DB environment variable says otherwise. Every command that prints
@@ -604,6 +605,43 @@ def stats(obj: _Context, as_json: bool):
     for title, key in (("languages", "languages"), ("sources", "sources"), ("formats", "formats")):
         items = ", ".join(f"{k} {v}" for k, v in list(figures[key].items())[:12])
         click.echo(f"{title + ':':<14} {items or '-'}")
+
+
+@cli.command(epilog="""
+\b
+Examples:
+  newswatch serve                                # http://127.0.0.1:8000, read-only
+  newswatch serve --port 9000 --db news.db
+  NEWSWATCH_INGEST_TOKEN=$(openssl rand -hex 16) newswatch serve   # uploads allowed
+\b
+Pages: / (stories), /stories/N, /events/N, /articles/ID, /entities, /search,
+/compare, /upload. JSON: /api/... (the same objects as --json here), described
+at /docs and /openapi.json.""")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. Anything but loopback exposes the corpus to the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--ingest-token", envvar="NEWSWATCH_INGEST_TOKEN", metavar="SECRET",
+              help="Allow uploads (web form and POST /api/ingest) to those who give this token. "
+                   "Default: $NEWSWATCH_INGEST_TOKEN; without it the server is read-only.")
+@click.pass_obj
+def serve(obj: _Context, host: str, port: int, ingest_token: str | None):
+    """Browse the corpus in a web browser, and query it over a JSON API.
+
+    Stories with their timelines, events, articles with entities and quotes
+    marked, entity pages, search and compare. Every asset is served from the
+    package, so it works offline.
+    """
+    from .config import ServeOptions, default_db_path
+    from .serve import run
+
+    options = ServeOptions(host=host, port=port, ingest_token=ingest_token or None)
+    if host not in ("127.0.0.1", "localhost", "::1") and ingest_token:
+        click.echo("newswatch: warning: the ingest token travels unencrypted; put a TLS proxy in front "
+                   "before exposing uploads beyond this machine", err=True)
+    db = obj.db or default_db_path()
+    click.echo(f"newswatch: serving {db} on http://{host}:{port}/ "
+               f"({'uploads allowed with the token' if ingest_token else 'read-only'}); Ctrl-C stops", err=True)
+    run(db, options)
 
 
 def main(argv: list[str] | None = None) -> None:

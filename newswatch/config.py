@@ -72,3 +72,36 @@ class IngestOptions:
 
 def is_hidden(path: Path) -> bool:
     return any(part.startswith(".") and part not in (".", "..") for part in path.parts)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How ``newswatch serve`` runs.
+
+    >>> ServeOptions(port=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: port must be between 1 and 65535, got 0
+    """
+
+    #: Interface to listen on; loopback unless the user decides otherwise.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Secret that unlocks uploads (the web form and POST /api/ingest);
+    #: without it the server is read-only.
+    ingest_token: str | None = None
+    #: Largest upload accepted by the ingest endpoints, in bytes.
+    max_upload_bytes: int = 50_000_000
+    #: Largest body accepted anywhere else (every other route is a GET).
+    max_body_bytes: int = 64_000
+    #: Rows per page on the web pages; the API's ``limit`` is capped at ``max_page``.
+    page_size: int = 20
+    max_page: int = 500
+
+    def __post_init__(self):
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"port must be between 1 and 65535, got {self.port}")
+        if self.ingest_token is not None and len(self.ingest_token) < 8:
+            raise ValueError("the ingest token must be at least 8 characters: it is the only lock on uploads")
+        if self.max_upload_bytes <= 0 or self.max_body_bytes <= 0:
+            raise ValueError("body size limits must be positive numbers of bytes")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 
 import numpy as np
 
@@ -78,8 +79,67 @@ def text_hits(conn: sqlite3.Connection, query: str, flt, entity_id, limit: int) 
     return []
 
 
-def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, limit: int):
+class EmbeddingIndex:
+    """Every article's embedding, held in memory by a long-running process (the web server).
+
+    Reading 100k embeddings from SQLite costs more than the search itself, so
+    a server keeps them here. The copy is reloaded whenever another connection
+    has committed since (``PRAGMA data_version``), so uploads and a concurrent
+    ``newswatch ingest`` show up at the next query.
+
+    >>> index = EmbeddingIndex(":memory:")
+    >>> index.nearest(np.ones(4, dtype=np.float32), None, 5)
+    []
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._version = None
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def _refresh(self) -> None:
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._version:
+            return
+        try:
+            rows = self._conn.execute("SELECT id, embedding FROM articles WHERE embedding IS NOT NULL"
+                                      " ORDER BY id").fetchall()
+        except sqlite3.OperationalError:  # an empty database, not migrated yet
+            rows = []
+        self._ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+                        if rows else np.zeros((0, 0), dtype=np.float32))
+        self._version = version
+
+    def nearest(self, vector: np.ndarray, allowed: set[int] | None, limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` articles closest to ``vector`` (cosine), optionally only among ``allowed`` ids."""
+        with self._lock:
+            self._refresh()
+            ids, matrix = self._ids, self._matrix
+        if not len(ids):
+            return []
+        scores = matrix @ vector
+        if allowed is not None:
+            scores = np.where(np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed))),
+                              scores, -np.inf)
+        top = np.argpartition(-scores, min(limit, len(ids) - 1))[:limit] if len(ids) > limit else np.arange(len(ids))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(ids[i]), float(scores[i])) for i in top if scores[i] >= SEMANTIC_FLOOR]
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, limit: int,
+                  index: EmbeddingIndex | None = None):
     where, params = _filter_sql(flt, entity_id, "a.embedding IS NOT NULL", [])
+    if index is not None:
+        filtered = where != " WHERE a.embedding IS NOT NULL"
+        allowed = {r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)} if filtered else None
+        return index.nearest(vector, allowed, limit)
     ids, blobs = [], []
     for article_id, blob in conn.execute(f"SELECT a.id, a.embedding FROM articles a{where}", params):
         ids.append(article_id)
@@ -93,12 +153,13 @@ def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, 
 
 
 def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode: str = "hybrid",
-           flt: ArticleFilter | None = None, entity_id: int | None = None, limit: int = 20, offset: int = 0) -> dict:
+           flt: ArticleFilter | None = None, entity_id: int | None = None, limit: int = 20, offset: int = 0,
+           index: EmbeddingIndex | None = None) -> dict:
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
     pool = max(SEMANTIC_POOL, offset + limit)
     text = text_hits(conn, query, flt, entity_id, pool) if mode in ("hybrid", "text") else []
-    semantic = semantic_hits(conn, vector, flt, entity_id, pool) if mode in ("hybrid", "semantic") and \
+    semantic = semantic_hits(conn, vector, flt, entity_id, pool, index) if mode in ("hybrid", "semantic") and \
         vector is not None else []
     fused: dict[int, float] = {}
     for ranked in (text, semantic):

@@ -1,0 +1,173 @@
+"""What the server holds between requests: read connections, the embedding index, ingest jobs.
+
+Requests are answered from worker threads, each with its own read-only
+connection (SQLite connections are cheap to keep and must not be shared
+mid-query). Writes happen in one place only: a single ingest thread with the
+one writable connection, so uploads queue behind each other instead of
+fighting over the database lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import api
+from ..config import IngestOptions, ServeOptions
+from ..errors import InputError
+from ..store.search import EmbeddingIndex
+
+log = logging.getLogger("newswatch.serve")
+
+MAX_JOBS_KEPT = 200
+
+
+@dataclass
+class IngestJob:
+    """One upload: what was sent, how far the ingest is, what failed."""
+
+    id: str
+    inputs: list[str]
+    status: str = "queued"  # queued -> running -> done | failed
+    ingested: int = 0
+    duplicates: int = 0
+    failed: list[dict] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+    error: str | None = None
+    created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    finished: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "status": self.status, "inputs": self.inputs, "ingested": self.ingested,
+                "duplicates": self.duplicates, "failed": self.failed, "new_ids": self.new_ids,
+                "error": self.error, "created": self.created, "finished": self.finished}
+
+
+@dataclass
+class Upload:
+    """What one upload asks for: saved files (with the names the user gave them), URLs and pasted texts."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        return [n for n, _ in self.files] + self.urls + [t.get("title") or f"pasted text {i}"
+                                                        for i, t in enumerate(self.texts, 1)]
+
+    def __bool__(self) -> bool:
+        return bool(self.files or self.urls or self.texts)
+
+
+class ServerState:
+    def __init__(self, db_path: str, options: ServeOptions):
+        self.db_path = db_path
+        self.options = options
+        # Create and migrate the database once, so that read-only connections
+        # (and the empty-state pages) work on a fresh path too.
+        api.open(db_path).close()
+        self._local = threading.local()
+        self._readers: list[api.Newswatch] = []
+        self._readers_lock = threading.Lock()
+        self.index = EmbeddingIndex(db_path)
+        self.jobs: OrderedDict[str, IngestJob] = OrderedDict()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-ingest") \
+            if options.ingest_token else None
+
+    @property
+    def uploads_enabled(self) -> bool:
+        return self._writer is not None
+
+    def reader(self) -> api.Newswatch:
+        """This thread's read-only corpus."""
+        nw = getattr(self._local, "nw", None)
+        if nw is None:
+            nw = api.open(self.db_path, readonly=True)
+            nw.embedding_index = self.index
+            self._local.nw = nw
+            with self._readers_lock:
+                self._readers.append(nw)
+        return nw
+
+    # -- uploads ------------------------------------------------------------
+
+    def submit(self, upload: Upload) -> IngestJob:
+        if self._writer is None:
+            raise RuntimeError("uploads are disabled: the server was started without an ingest token")
+        job = IngestJob(id=uuid.uuid4().hex[:12], inputs=upload.labels)
+        self.jobs[job.id] = job
+        while len(self.jobs) > MAX_JOBS_KEPT:
+            self.jobs.popitem(last=False)
+        self._writer.submit(self._run, job, upload)
+        return job
+
+    def _run(self, job: IngestJob, upload: Upload) -> None:
+        job.status = "running"
+        folder = Path(tempfile.mkdtemp(prefix="newswatch-upload-"))
+        # Error messages should name the file as the user knows it, not our temporary copy.
+        names: dict[str, str] = {}
+        try:
+            paths = []
+            for i, (name, data) in enumerate(upload.files):
+                safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).name)[:80] or "upload"
+                path = folder / f"{i:03d}-{safe}"
+                path.write_bytes(data)
+                names[str(path)] = name
+                paths.append(str(path))
+            # One process only: forking worker processes from a threaded server is unsafe.
+            options = IngestOptions(workers=1)
+            with api.open(self.db_path) as nw:
+                def progress(report: api.IngestReport) -> None:
+                    job.ingested, job.duplicates = base_ingested + report.ingested, base_dups + report.duplicates
+
+                base_ingested = base_dups = 0
+                reports = []
+                if paths or upload.urls:
+                    reports.append(nw.ingest(paths + upload.urls, options, progress))
+                    base_ingested, base_dups = job.ingested, job.duplicates
+                if upload.texts:
+                    reports.append(nw.ingest_records(upload.texts, options, progress))
+            for report in reports:
+                job.new_ids += report.new_ids
+                for err in report.failed:
+                    item = err.as_dict()
+                    item["input"] = _user_name(item["input"], names)
+                    job.failed.append(item)
+            job.ingested = sum(r.ingested for r in reports)
+            job.duplicates = sum(r.duplicates for r in reports)
+            job.status = "done"
+        except Exception as exc:  # the job fails, the server does not
+            log.exception("ingest job %s failed", job.id)
+            job.status = "failed"
+            job.error = str(exc) if isinstance(exc, (InputError, ValueError)) else \
+                "the ingest stopped on an internal error (see the server log); nothing from the unfinished batch was stored"
+        finally:
+            job.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown(wait=True, cancel_futures=True)
+        with self._readers_lock:
+            for nw in self._readers:
+                nw.close()
+            self._readers.clear()
+        self.index.close()
+
+
+def _user_name(origin: str, names: dict[str, str]) -> str:
+    for saved, given in names.items():
+        if origin.startswith(saved):
+            return given + origin[len(saved):]
+    if origin.startswith("<record "):
+        return "pasted text " + origin[len("<record "):].rstrip(">")
+    return origin
