@@ -104,7 +104,7 @@ def create_app(db_path: str, options: ServeOptions | None = None) -> FastAPI:
     """The newswatch web application over the corpus at ``db_path``.
 
     >>> app = create_app(":memory:")
-    >>> sorted(r.path for r in app.routes if r.path.startswith("/api/stories"))
+    >>> sorted(p for p in app.openapi()["paths"] if p.startswith("/api/stories"))
     ['/api/stories', '/api/stories/{story_id}']
     """
     options = options or ServeOptions()
