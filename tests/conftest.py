@@ -45,3 +45,82 @@ def cli(tmp_path) -> CLI:
 def write_jsonl(path: Path, records) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+# -- a real server over the demo corpus (web and API tests) ----------------------------
+
+HOSTILE = {
+    "id": "hostile-1",
+    "title": '<script>window.__pwned = "title"</script>Harbour pilots strike <img src=x onerror="window.__pwned=1">',
+    "text": ('Pilots at the Port of Kotka walked out on Monday. <script>window.__pwned = "text"</script>\n\n'
+             '<a href="javascript:window.__pwned=1" onclick="window.__pwned=2">Read the union statement</a> '
+             '<img src=x onerror="window.__pwned=3"> said Aino Kallio, the union chair.'),
+    "url": "javascript:window.__pwned=4",
+    "source": '<b onmouseover="window.__pwned=5">Evil Wire</b>',
+    "published": "2025-11-06T10:00:00+02:00",
+}
+INGEST_TOKEN = "test-token-0123456789"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path, token: str | None = None):
+        import httpx
+
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token = token
+        args = [sys.executable, "-m", "newswatch", "--db", str(db), "serve", "--port", str(self.port)]
+        env = {**os.environ}
+        env.pop("NEWSWATCH_INGEST_TOKEN", None)
+        if token:
+            args += ["--ingest-token", token]
+        self.log = open(db.with_suffix(f".{self.port}.log"), "w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.http = httpx.Client(base_url=self.url, timeout=60)
+        import time
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if self.http.get("/api/stats").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"newswatch serve did not start: {db.with_suffix(f'.{self.port}.log').read_text()}")
+            time.sleep(0.2)
+
+    def stop(self):
+        self.http.close()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The bundled demo corpus plus one article full of markup that must never run."""
+    folder = tmp_path_factory.mktemp("served")
+    cli = CLI(folder / "demo.db")
+    cli.run("demo", check_rc=0)
+    cli.run("ingest", write_jsonl(folder / "hostile.jsonl", [HOSTILE]), check_rc=0)
+    return folder / "demo.db"
+
+
+@pytest.fixture(scope="session")
+def server(demo_db):
+    srv = Server(demo_db, INGEST_TOKEN)
+    yield srv
+    srv.stop()

@@ -57,18 +57,18 @@ def articles(request: Request, since: Since = None, until: Until = None, source:
     return nw.articles(since, until, source, language, limit, offset, collapse=not all)
 
 
-@router.get("/articles/{key}", summary="One article", tags=["articles"])
-def article(request: Request, key: Key) -> dict:
-    """Clean and original text, metadata, dates, entity mentions, quotes, event, story, duplicates (as `show --json`)."""
-    nw = corpus(request)
-    return nw.article(key)
-
-
-@router.get("/articles/{key}/similar", summary="Articles similar in meaning", tags=["articles"])
+@router.get("/articles/{key:path}/similar", summary="Articles similar in meaning", tags=["articles"])
 def similar(request: Request, key: Key, limit: Annotated[int, Query(ge=1, le=50)] = 5) -> list[dict]:
     """Nearest articles by embedding, the article's own near-duplicates left out."""
     nw = corpus(request)
     return nw.similar(key, limit)
+
+
+@router.get("/articles/{key:path}", summary="One article", tags=["articles"])
+def article(request: Request, key: Key) -> dict:
+    """Clean and original text, metadata, dates, entity mentions, quotes, event, story, duplicates (as `show --json`)."""
+    nw = corpus(request)
+    return nw.article(key)
 
 
 @router.get("/entities", summary="List entities", tags=["entities"])
