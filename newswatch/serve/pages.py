@@ -186,23 +186,25 @@ def compare(request: Request, a: Annotated[str, Query(max_length=500)] = "",
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_form(request: Request):
-    return render(request, "upload.html", problem=None)
+    return render(request, "upload.html", problem=None, values={})
 
 
 @router.post("/upload", response_class=HTMLResponse)
 async def upload(request: Request):
     state = _state(request)
     if not state.uploads_enabled:
-        return render(request, "upload.html", status=403,
+        return render(request, "upload.html", status=403, values={},
                       problem="this server is read-only: start it with --ingest-token to accept uploads")
     form = await request.form(max_files=200, max_fields=50)
+    # What was typed comes back with the error, so nothing has to be typed twice (files must be chosen again).
+    values = {k: form.get(k) for k in ("url", "title", "source", "text") if isinstance(form.get(k), str)}
     token = form.get("token")
     if not isinstance(token, str) or not secrets.compare_digest(token.encode(), state.options.ingest_token.encode()):
-        return render(request, "upload.html", status=403, problem="wrong or missing ingest token")
+        return render(request, "upload.html", status=403, values=values, problem="wrong or missing ingest token")
     try:
         job = state.submit(await read_upload(request))
     except ValueError as exc:
-        return render(request, "upload.html", status=400, problem=str(exc))
+        return render(request, "upload.html", status=400, values=values, problem=str(exc))
     # The job page is only reachable with its unguessable id, which stands in for the token from here on.
     return RedirectResponse(f"/upload/jobs/{job.id}", status_code=303)
 
