@@ -68,7 +68,7 @@ def home(request: Request, page: Page = 1):
         story["sources"] = nw.store.story_sources(story["id"])
         story["people"] = [e for e in story["entities"] if e["type"] == "PERSON"][:3]
         story["spark"] = chart(nw.store.activity(story_id=story["id"]), width=120, height=28)
-    figures = nw.stats()
+    figures = _state(request).cached("stats", nw.stats)
     return render(request, "home.html", stories=stories, stats=figures, pager=_pager(request, page, has_next))
 
 
@@ -152,7 +152,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=500)] = "",
            language: Annotated[str, Query(pattern=r"^([A-Za-z]{2,3})?$")] = "",
            entity: Annotated[str, Query(max_length=200)] = "", page: Page = 1):
     nw = _nw(request)
-    figures = nw.stats()
+    figures = _state(request).cached("stats", nw.stats)
     context = dict(q=q, mode=mode, since=since, until=until, source=source, language=language, entity=entity,
                    sources=list(figures["sources"]), languages=list(figures["languages"]), found=None,
                    pager=None, problem=None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 import tempfile
 import threading
 import uuid
@@ -79,6 +80,12 @@ class ServerState:
         self._readers: list[api.Newswatch] = []
         self._readers_lock = threading.Lock()
         self.index = EmbeddingIndex(db_path)
+        # Figures that every page shows (counts, sources, languages) cost full scans at 100k
+        # articles; they are kept until another connection commits (PRAGMA data_version).
+        self._probe = sqlite3.connect(db_path, check_same_thread=False)
+        self._cache: dict[str, object] = {}
+        self._cache_version = None
+        self._cache_lock = threading.Lock()
         self.jobs: OrderedDict[str, IngestJob] = OrderedDict()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-ingest") \
             if options.ingest_token else None
@@ -87,11 +94,24 @@ class ServerState:
     def uploads_enabled(self) -> bool:
         return self._writer is not None
 
+    def cached(self, key: str, compute):
+        """``compute()``, remembered until the database changes."""
+        with self._cache_lock:
+            version = self._probe.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._cache_version:
+                self._cache.clear()
+                self._cache_version = version
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
+
     def reader(self) -> api.Newswatch:
         """This thread's read-only corpus."""
         nw = getattr(self._local, "nw", None)
         if nw is None:
             nw = api.open(self.db_path, readonly=True)
+            # Up to one connection per server thread: a modest page cache each (reads go through mmap).
+            nw.store.conn.execute("PRAGMA cache_size = -16384")
             nw.embedding_index = self.index
             self._local.nw = nw
             with self._readers_lock:
@@ -162,6 +182,7 @@ class ServerState:
                 nw.close()
             self._readers.clear()
         self.index.close()
+        self._probe.close()
 
 
 def _user_name(origin: str, names: dict[str, str]) -> str:
