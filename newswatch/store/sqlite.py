@@ -585,7 +585,7 @@ class SQLiteStore(Store):
     def list_events(self, limit: int | None = 100, offset: int = 0, story_id: int | None = None) -> list[dict]:
         where, params = ("WHERE story_id = ?", [story_id]) if story_id is not None else ("", [])
         rows = self.conn.execute(
-            f"SELECT * FROM events {where} ORDER BY last_day IS NULL, last_day DESC, id DESC"
+            f"SELECT * FROM events {where} ORDER BY last_day DESC, id DESC"
             + _limit_sql(limit, offset), params).fetchall()
         return [self._event_dict(r) for r in rows]
 
@@ -610,9 +610,12 @@ class SQLiteStore(Store):
             "entities": self._top_entities("story_entities", "story_id", row["id"]),
         }
 
+    # "last_day DESC, id DESC" puts undated ones last (NULL sorts lowest) and walks the
+    # last_day index backwards; "last_day IS NULL" first would sort the whole table.
+
     def list_stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
         rows = self.conn.execute(
-            "SELECT * FROM stories ORDER BY last_day IS NULL, last_day DESC, id DESC"
+            "SELECT * FROM stories ORDER BY last_day DESC, id DESC"
             + _limit_sql(limit, offset)).fetchall()
         return [self._story_dict(r) for r in rows]
 
