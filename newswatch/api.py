@@ -237,7 +237,7 @@ class Newswatch:
 
             vector = embed([query])[0]
         return search(self.store.conn, query, vector, mode, ArticleFilter(since, until, source, language),
-                      entity_id, limit, offset, self.embedding_index)
+                      entity_id, limit, offset, self.embedding_index, self.store.spellings(query))
 
     def similar(self, key: str | int, limit: int = 5) -> list[dict]:
         """Articles nearest in meaning to one article (itself and its near-duplicates left out)."""

@@ -50,3 +50,22 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     con.close()
     found = cli.json("search", "harbour")
     assert [r["external_id"] for r in found["results"]] == ["x"]
+
+
+def test_a_spelling_of_a_name_finds_the_other_spellings(tmp_path):
+    records = [
+        {"id": "a", "title": "Cable inquiry", "published": "2024-01-15",
+         "text": "Investigator Mikael Lindqvist said the anchor trail was clear. Lindqvist spoke in Helsinki."},
+        {"id": "b", "title": "Tanker held", "published": "2024-01-16",
+         "text": "Chief investigator Mikael Lindquist said the tanker would stay in port."},
+        {"id": "c", "title": "Unrelated", "published": "2024-01-16", "text": "Markets rose in Oslo on Tuesday."},
+    ]
+    with newswatch.open(str(tmp_path / "s.db")) as nw:
+        nw.ingest_records(records)
+        assert nw.entity("Mikael Lindquist")["name"] == "Mikael Lindqvist"
+        # Without the entity, every word would have to match: only article b spells it so.
+        found = nw.search("mikael lindquist", mode="text")
+        assert {r["external_id"] for r in found["results"]} == {"a", "b"}
+        for hit in found["results"]:
+            assert any(hit["snippet"][s:e].startswith("Lindq") or hit["snippet"][s:e].startswith("Mikael")
+                       for s, e in hit["highlights"])

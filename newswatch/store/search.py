@@ -2,6 +2,8 @@
 
 - text: every word of the query must occur (FTS5, accents ignored), ranked by
   bm25 with titles weighted 5x; when no article has them all, any word will do.
+  A query that is a known spelling of an entity ("Lindquist") also finds the
+  entity's other spellings ("Mikael Lindqvist").
 - semantic: cosine between the query's embedding and each article's.
 - hybrid (the default): reciprocal rank fusion of the two lists
   (score = sum of 1 / (60 + rank)), so an article found both ways ranks first.
@@ -63,10 +65,30 @@ def _filter_sql(flt: ArticleFilter | None, entity_id: int | None, where: str, pa
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 
-def text_hits(conn: sqlite3.Connection, query: str, flt, entity_id, limit: int) -> tuple[list[tuple[int, float]], str | None]:
-    """The best ``limit`` (id, bm25 score) pairs, and the FTS query that found them (for snippets)."""
-    for any_word in (False, True):
-        q = fts_query(query, any_word)
+def spelling_query(query: str, variants: list[str]) -> str | None:
+    """An FTS query for a name and every spelling of it, each as a phrase.
+
+    >>> spelling_query("Lindquist", ["Mikael Lindqvist", "Lindquist"])
+    '"Lindquist" OR "Mikael Lindqvist"'
+    """
+    phrases = []
+    for text in [query, *variants]:
+        words = _TOKEN.findall(text)
+        phrase = '"' + " ".join(words) + '"' if words else None
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return " OR ".join(phrases) if phrases else None
+
+
+def text_hits(conn: sqlite3.Connection, query: str, flt, entity_id, limit: int,
+              variants: list[str] | None = None) -> tuple[list[tuple[int, float]], str | None]:
+    """The best ``limit`` (id, bm25 score) pairs, and the FTS query that found them (for snippets).
+
+    ``variants``: other spellings of the name the query is, all searched for.
+    """
+    attempts = [spelling_query(query, variants)] if variants else []
+    attempts += [fts_query(query, False), fts_query(query, True)]
+    for q in attempts:
         if q is None:
             return [], None
         where, params = _filter_sql(flt, entity_id, "articles_fts MATCH ?", [q])
@@ -167,11 +189,11 @@ def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, 
 
 def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode: str = "hybrid",
            flt: ArticleFilter | None = None, entity_id: int | None = None, limit: int = 20, offset: int = 0,
-           index: EmbeddingIndex | None = None) -> dict:
+           index: EmbeddingIndex | None = None, variants: list[str] | None = None) -> dict:
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
     pool = max(SEMANTIC_POOL, offset + limit)
-    text, fts = text_hits(conn, query, flt, entity_id, pool) if mode in ("hybrid", "text") else ([], None)
+    text, fts = text_hits(conn, query, flt, entity_id, pool, variants) if mode in ("hybrid", "text") else ([], None)
     semantic = semantic_hits(conn, vector, flt, entity_id, pool, index) if mode in ("hybrid", "semantic") and \
         vector is not None else []
     fused: dict[int, float] = {}

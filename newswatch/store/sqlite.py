@@ -354,6 +354,15 @@ class SQLiteStore(Store):
                     best = (cand.id, cand.mentions)
         return best[0] if best else None
 
+    def spellings(self, text: str) -> list[str]:
+        """Every spelling of the entity that ``text`` is exactly a spelling of (empty if none or ambiguous)."""
+        owners = {r[0] for r in self.conn.execute(
+            "SELECT entity_id FROM entity_variants WHERE text = ? COLLATE NOCASE AND count > 0", (text.strip(),))}
+        if len(owners) != 1:
+            return []
+        return [r[0] for r in self.conn.execute(
+            "SELECT text FROM entity_variants WHERE entity_id = ? AND count > 0 ORDER BY count DESC", (owners.pop(),))]
+
     def get_entity(self, key: str | int) -> dict | None:
         entity_id = self.find_entity(key)
         if entity_id is None:
