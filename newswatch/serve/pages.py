@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from importlib import resources
 from typing import Annotated, Literal
@@ -12,9 +11,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from .. import __version__, api
+from .. import __version__
 from ..errors import NotFoundError
-from .api_routes import read_upload
+from .api_routes import corpus, read_upload
 from .render import annotate, chart, marked, safe_url, span_label
 from .state import ServerState
 
@@ -29,10 +28,6 @@ templates.env.globals["type_names"] = TYPE_NAMES
 
 def _state(request: Request) -> ServerState:
     return request.app.state.newswatch
-
-
-def _nw(request: Request) -> api.Newswatch:
-    return _state(request).reader()
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
@@ -59,7 +54,7 @@ def _pager(request: Request, page: int, has_next: bool) -> dict:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, page: Page = 1):
-    nw = _nw(request)
+    nw = corpus(request)
     size = _state(request).options.page_size
     stories = nw.stories(limit=size + 1, offset=(page - 1) * size)
     has_next = len(stories) > size
@@ -74,7 +69,7 @@ def home(request: Request, page: Page = 1):
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: Annotated[int, Path(ge=1)]):
-    nw = _nw(request)
+    nw = corpus(request)
     found = nw.story(story_id)
     events = []
     for item in found["timeline"]:
@@ -88,7 +83,7 @@ def story(request: Request, story_id: Annotated[int, Path(ge=1)]):
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event(request: Request, event_id: Annotated[int, Path(ge=1)]):
-    nw = _nw(request)
+    nw = corpus(request)
     found = nw.event(event_id)
     rows = nw.store.event_articles(event_id)
     lead = nw.article(rows[0]["id"]) if rows else None
@@ -101,7 +96,7 @@ def event(request: Request, event_id: Annotated[int, Path(ge=1)]):
 
 @router.get("/articles/{key:path}", response_class=HTMLResponse)
 def article(request: Request, key: Annotated[str, Path(max_length=500)]):
-    nw = _nw(request)
+    nw = corpus(request)
     art = nw.article(key)
     same_event = [r for r in nw.store.event_articles(art["event_id"]) if r["id"] != art["id"]
                   and art["id"] not in r["copy_ids"]] if art["event_id"] else []
@@ -126,7 +121,7 @@ def _article_entities(art: dict) -> list[dict]:
 @router.get("/entities", response_class=HTMLResponse)
 def entities(request: Request, type: Annotated[Literal["", "PERSON", "ORG", "PLACE"], Query()] = "",
              name: Annotated[str, Query(max_length=200)] = "", page: Page = 1):
-    nw = _nw(request)
+    nw = corpus(request)
     size = 50
     rows = nw.entities(type or None, size + 1, (page - 1) * size, name.strip() or None)
     return render(request, "entities.html", rows=rows[:size], type=type, name=name,
@@ -135,7 +130,7 @@ def entities(request: Request, type: Annotated[Literal["", "PERSON", "ORG", "PLA
 
 @router.get("/entities/{key}", response_class=HTMLResponse)
 def entity(request: Request, key: Annotated[str, Path(max_length=200)]):
-    nw = _nw(request)
+    nw = corpus(request)
     found = nw.entity(key)
     if str(found["id"]) != key:  # a name or spelling: one canonical address per entity
         return RedirectResponse(f"/entities/{found['id']}", status_code=303)
@@ -151,7 +146,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=500)] = "",
            source: Annotated[str, Query(max_length=200)] = "",
            language: Annotated[str, Query(pattern=r"^([A-Za-z]{2,3})?$")] = "",
            entity: Annotated[str, Query(max_length=200)] = "", page: Page = 1):
-    nw = _nw(request)
+    nw = corpus(request)
     figures = _state(request).cached("stats", nw.stats)
     context = dict(q=q, mode=mode, since=since, until=until, source=source, language=language, entity=entity,
                    sources=list(figures["sources"]), languages=list(figures["languages"]), found=None,
@@ -173,7 +168,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=500)] = "",
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, a: Annotated[str, Query(max_length=500)] = "",
             b: Annotated[str, Query(max_length=500)] = ""):
-    nw = _nw(request)
+    nw = corpus(request)
     if not a.strip() or not b.strip():
         return render(request, "compare.html", a=a, b=b, result=None)
     result = nw.compare(a.strip(), b.strip())
@@ -199,7 +194,7 @@ async def upload(request: Request):
     # What was typed comes back with the error, so nothing has to be typed twice (files must be chosen again).
     values = {k: form.get(k) for k in ("url", "title", "source", "text") if isinstance(form.get(k), str)}
     token = form.get("token")
-    if not isinstance(token, str) or not secrets.compare_digest(token.encode(), state.options.ingest_token.encode()):
+    if not state.token_ok(token if isinstance(token, str) else None):
         return render(request, "upload.html", status=403, values=values, problem="wrong or missing ingest token")
     try:
         job = state.submit(await read_upload(request))

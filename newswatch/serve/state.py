@@ -10,6 +10,7 @@ fighting over the database lock.
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -93,6 +94,11 @@ class ServerState:
     @property
     def uploads_enabled(self) -> bool:
         return self._writer is not None
+
+    def token_ok(self, given: str | None) -> bool:
+        """Whether ``given`` is the ingest token (compared in constant time)."""
+        expected = self.options.ingest_token
+        return bool(expected and given) and secrets.compare_digest(given.encode(), expected.encode())
 
     def cached(self, key: str, compute):
         """``compute()``, remembered until the database changes."""

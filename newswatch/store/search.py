@@ -154,15 +154,10 @@ class EmbeddingIndex:
         with self._lock:
             self._refresh()
             ids, matrix = self._ids, self._matrix
-        if not len(ids):
-            return []
-        scores = matrix @ vector
         if allowed is not None:
-            scores = np.where(np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed))),
-                              scores, -np.inf)
-        top = np.argpartition(-scores, min(limit, len(ids) - 1))[:limit] if len(ids) > limit else np.arange(len(ids))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(ids[i]), float(scores[i])) for i in top if scores[i] >= SEMANTIC_FLOOR]
+            keep = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+            ids, matrix = ids[keep], matrix[keep]
+        return _nearest(ids, matrix, vector, limit)
 
     def close(self) -> None:
         self._conn.close()
@@ -175,16 +170,22 @@ def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, 
         filtered = where != " WHERE a.embedding IS NOT NULL"
         allowed = {r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)} if filtered else None
         return index.nearest(vector, allowed, limit)
-    ids, blobs = [], []
-    for article_id, blob in conn.execute(f"SELECT a.id, a.embedding FROM articles a{where}", params):
-        ids.append(article_id)
-        blobs.append(blob)
-    if not ids:
+    rows = conn.execute(f"SELECT a.id, a.embedding FROM articles a{where}", params).fetchall()
+    if not rows:
         return []
-    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), -1)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+    return _nearest(ids, matrix, vector, limit)
+
+
+def _nearest(ids: np.ndarray, matrix: np.ndarray, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` rows of ``matrix`` closest to ``vector`` (best first), above the noise floor."""
+    if not len(ids):
+        return []
     scores = matrix @ vector
-    top = np.argsort(-scores)[:limit]
-    return [(ids[i], float(scores[i])) for i in top if scores[i] >= SEMANTIC_FLOOR]
+    top = np.argpartition(-scores, limit)[:limit] if len(ids) > limit else np.arange(len(ids))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(ids[i]), float(scores[i])) for i in top if scores[i] >= SEMANTIC_FLOOR]
 
 
 def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode: str = "hybrid",
