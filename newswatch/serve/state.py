@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
-import sqlite3
 import tempfile
 import threading
 import uuid
@@ -25,7 +24,7 @@ from pathlib import Path
 from .. import api
 from ..config import IngestOptions, ServeOptions
 from ..errors import InputError
-from ..store.search import EmbeddingIndex
+from ..store.search import ChangeProbe, EmbeddingIndex
 
 log = logging.getLogger("newswatch.serve")
 
@@ -83,9 +82,8 @@ class ServerState:
         self.index = EmbeddingIndex(db_path)
         # Figures that every page shows (counts, sources, languages) cost full scans at 100k
         # articles; they are kept until another connection commits (PRAGMA data_version).
-        self._probe = sqlite3.connect(db_path, check_same_thread=False)
+        self._probe = ChangeProbe(db_path)
         self._cache: dict[str, object] = {}
-        self._cache_version = None
         self._cache_lock = threading.Lock()
         self.jobs: OrderedDict[str, IngestJob] = OrderedDict()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-ingest") \
@@ -103,10 +101,8 @@ class ServerState:
     def cached(self, key: str, compute):
         """``compute()``, remembered until the database changes."""
         with self._cache_lock:
-            version = self._probe.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._cache_version:
+            if self._probe.changed():
                 self._cache.clear()
-                self._cache_version = version
             if key not in self._cache:
                 self._cache[key] = compute()
             return self._cache[key]
@@ -151,15 +147,15 @@ class ServerState:
                 paths.append(str(path))
             # One process only: forking worker processes from a threaded server is unsafe.
             options = IngestOptions(workers=1)
-            with api.open(self.db_path) as nw:
-                def progress(report: api.IngestReport) -> None:
-                    job.ingested, job.duplicates = base_ingested + report.ingested, base_dups + report.duplicates
+            reports: list[api.IngestReport] = []  # the finished parts of this job
 
-                base_ingested = base_dups = 0
-                reports = []
+            def progress(running: api.IngestReport) -> None:
+                job.ingested = sum(r.ingested for r in reports) + running.ingested
+                job.duplicates = sum(r.duplicates for r in reports) + running.duplicates
+
+            with api.open(self.db_path) as nw:
                 if paths or upload.urls:
                     reports.append(nw.ingest(paths + upload.urls, options, progress))
-                    base_ingested, base_dups = job.ingested, job.duplicates
                 if upload.texts:
                     reports.append(nw.ingest_records(upload.texts, options, progress))
             for report in reports:

@@ -53,6 +53,13 @@ def _plain_snippet(marked: str) -> tuple[str, list[list[int]]]:
     return "".join(out), highlights
 
 
+def _filtered(flt: ArticleFilter | None, entity_id: int | None) -> bool:
+    """Whether the filters restrict anything (and so need the articles table)."""
+    from .sqlite import SQLiteStore
+
+    return entity_id is not None or bool(SQLiteStore._where(flt)[0])
+
+
 def _filter_sql(flt: ArticleFilter | None, entity_id: int | None, where: str, params: list) -> tuple[str, list]:
     from .sqlite import SQLiteStore
 
@@ -95,8 +102,8 @@ def text_hits(conn: sqlite3.Connection, query: str, flt, entity_id, limit: int,
         # No snippet here: SQLite would build one for every matching row before sorting,
         # which for a common word in a large corpus costs more than the search itself.
         # Nor a join when nothing filters on the article's columns (a third of the time for common words).
-        source = "articles_fts" if params == [q] else \
-            "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+        source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid" if _filtered(flt, entity_id) \
+            else "articles_fts"
         rows = conn.execute(
             f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM {source}{where}"
             f" ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
@@ -114,6 +121,30 @@ def _snippets(conn: sqlite3.Connection, q: str, ids: list[int]) -> dict[int, str
         f" WHERE articles_fts MATCH ? AND rowid IN ({marks})", [q, *ids]).fetchall())
 
 
+class ChangeProbe:
+    """Tells whether the database changed since the last look: for copies a long-running process keeps.
+
+    ``PRAGMA data_version`` on a connection of its own moves whenever another
+    connection commits, so the check is one cheap statement.
+
+    >>> probe = ChangeProbe(":memory:")
+    >>> probe.changed(), probe.changed()
+    (True, False)
+    """
+
+    def __init__(self, path: str):
+        self.conn = sqlite3.connect(path, check_same_thread=False)
+        self._seen = None
+
+    def changed(self) -> bool:
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        changed, self._seen = version != self._seen, version
+        return changed
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class EmbeddingIndex:
     """Every article's embedding, held in memory by a long-running process (the web server).
 
@@ -129,25 +160,22 @@ class EmbeddingIndex:
 
     def __init__(self, path: str):
         self.path = path
-        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._probe = ChangeProbe(path)
         self._lock = threading.Lock()
-        self._version = None
         self._ids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, 0), dtype=np.float32)
 
     def _refresh(self) -> None:
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        if version == self._version:
+        if not self._probe.changed():
             return
         try:
-            rows = self._conn.execute("SELECT id, embedding FROM articles WHERE embedding IS NOT NULL"
+            rows = self._probe.conn.execute("SELECT id, embedding FROM articles WHERE embedding IS NOT NULL"
                                       " ORDER BY id").fetchall()
         except sqlite3.OperationalError:  # an empty database, not migrated yet
             rows = []
         self._ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
                         if rows else np.zeros((0, 0), dtype=np.float32))
-        self._version = version
 
     def nearest(self, vector: np.ndarray, allowed: set[int] | None, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` articles closest to ``vector`` (cosine), optionally only among ``allowed`` ids."""
@@ -160,15 +188,15 @@ class EmbeddingIndex:
         return _nearest(ids, matrix, vector, limit)
 
     def close(self) -> None:
-        self._conn.close()
+        self._probe.close()
 
 
 def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, limit: int,
                   index: EmbeddingIndex | None = None):
     where, params = _filter_sql(flt, entity_id, "a.embedding IS NOT NULL", [])
     if index is not None:
-        filtered = where != " WHERE a.embedding IS NOT NULL"
-        allowed = {r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)} if filtered else None
+        allowed = {r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)} \
+            if _filtered(flt, entity_id) else None
         return index.nearest(vector, allowed, limit)
     rows = conn.execute(f"SELECT a.id, a.embedding FROM articles a{where}", params).fetchall()
     if not rows:

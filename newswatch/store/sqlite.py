@@ -619,10 +619,9 @@ class SQLiteStore(Store):
             "entities": self._top_entities("story_entities", "story_id", row["id"]),
         }
 
-    # "last_day DESC, id DESC" puts undated ones last (NULL sorts lowest) and walks the
-    # last_day index backwards; "last_day IS NULL" first would sort the whole table.
-
     def list_stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
+        # "last_day DESC, id DESC" puts undated ones last (NULL sorts lowest) and walks the
+        # last_day index backwards; "last_day IS NULL" first would sort the whole table.
         rows = self.conn.execute(
             "SELECT * FROM stories ORDER BY last_day DESC, id DESC"
             + _limit_sql(limit, offset)).fetchall()
