@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
+import numpy as np
+
 from .analysis import DEFAULT_PIPELINE, Pipeline
 from .config import IngestOptions, default_db_path
 from .documents import Article, RawDocument
@@ -183,9 +185,11 @@ class Newswatch:
             raise NotFoundError(f"no event with id {event_id!r} (list them with: newswatch events)")
         return found
 
-    def stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
-        """Stories, most recent first: id, title, start, end, events (ids, and a timeline), articles."""
-        return self.store.list_stories(limit, offset)
+    def stories(self, limit: int | None = 100, offset: int = 0, order: str = "importance",
+                min_articles: int = 1) -> list[dict]:
+        """Stories, most important now first (or most recent, ``order="recent"``): id, title, start, end,
+        events (ids, and a timeline), articles. ``min_articles`` leaves out smaller stories."""
+        return self.store.list_stories(limit, offset, order, min_articles)
 
     def story(self, story_id: int) -> dict:
         found = self.store.get_story(story_id)
@@ -203,8 +207,9 @@ class Newswatch:
 
         art_a, art_b = self.article(a), self.article(b)
         fa, fb = self.store.features(art_a["id"]), self.store.features(art_b["id"])
+        evidence = self._evidence(art_a["id"], art_b["id"])
         similarity, gap = breakdown(fa["vector"], fb["vector"], fa["entities"], fb["entities"],
-                                    fa["published"], fb["published"])
+                                    fa["published"], fb["published"], evidence.get("features", {}).get("lexical", 0.0))
         shared_ids = sorted(set(fa["entities"]) & set(fb["entities"]),
                             key=lambda e: -(fa["entities"][e][2] + fb["entities"][e][2]))
         shared = [{"id": e, "name": fa["entities"][e][0], "type": fa["entities"][e][1]} for e in shared_ids]
@@ -215,10 +220,28 @@ class Newswatch:
             "a": {"id": art_a["id"], "external_id": art_a["external_id"], "title": art_a["title"]},
             "b": {"id": art_b["id"], "external_id": art_b["external_id"], "title": art_b["title"]},
             "same_event": same_event, "same_story": same_story, "duplicate": duplicate,
-            "similarity": similarity, "shared_entities": shared, "time_gap_days": gap,
+            "similarity": similarity, "shared_entities": shared, "time_gap_days": gap, "evidence": evidence,
             "explanation": explain(same_event, same_story, duplicate, [s["name"] for s in shared], gap,
                                    similarity["narrative"]),
         }
+
+    def _evidence(self, a: int, b: int) -> dict:
+        """What the learned event and story decisions make of the pair: probability and each feature's part."""
+        from .linking import events as ev
+        from .store.corpus import CorpusLinker
+
+        linker = CorpusLinker(self.store.conn)
+        fa, fb = linker.stored_features(a), linker.stored_features(b)
+        if fa is None or fb is None:
+            return {}
+        other = ev.Cluster(b, np.zeros_like(fb.vector), 0)
+        other.absorb(fb)
+        features = ev.pair_features(fa, other)
+        out = {"features": {k: round(v, 4) for k, v in features.items()}}
+        for level, decision in ev.load_model().items():
+            out[level] = {"probability": round(decision.score(features), 4), "bias": decision.bias,
+                          "contributions": decision.contributions(features)}
+        return out
 
     def search(self, query: str, mode: str = "hybrid", since: date | None = None, until: date | None = None,
                source: str | None = None, language: str | None = None, entity: str | int | None = None,

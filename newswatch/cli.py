@@ -18,6 +18,7 @@ import click
 
 from . import __version__, api
 from .config import DEFAULT_DB, IngestOptions
+from .analysis.published import describe as describe_estimate
 from .errors import NewswatchError, UsageError
 from .store import ArticleFilter
 
@@ -88,6 +89,9 @@ def _ingest_options(f):
     f = click.option("--reference-date", type=DATE, metavar="YYYY-MM-DD",
                      help="Resolve relative dates ('2 weeks ago') against this day when an article "
                           "has no publication date of its own.")(f)
+    f = click.option("--reference-as-published", is_flag=True,
+                     help="Also take --reference-date as the publication date of articles that have none "
+                          "(without it, linking uses the window estimated from each article's own text).")(f)
     f = click.option("--max-bytes", type=click.IntRange(min=1), default=IngestOptions.max_bytes, show_default=True,
                      help="Refuse files and downloads larger than this.")(f)
     f = click.option("--timeout", type=click.FloatRange(min=0.1), default=IngestOptions.fetch_timeout,
@@ -103,9 +107,12 @@ def _ingest_options(f):
 
 
 def _run_ingest(obj: _Context, inputs, reference_date, max_bytes, timeout, allow_private, default_source,
-                progress, as_json) -> None:
+                progress, as_json, reference_as_published=False) -> None:
+    if reference_as_published and reference_date is None:
+        raise click.UsageError("--reference-as-published needs --reference-date")
     options = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, allow_private=allow_private,
-                            reference_date=_day(reference_date), default_source=default_source)
+                            reference_date=_day(reference_date), default_source=default_source,
+                            reference_as_published=reference_as_published)
     show_bar = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show_bar:
@@ -259,7 +266,8 @@ def show(obj: _Context, article_id: str, raw: bool, as_json: bool):
         _echo_json(art)
         return
     click.secho(art["title"] or "(untitled)", bold=True)
-    meta = [("id", art["id"]), ("external id", art["external_id"]), ("published", art["published"] or "unknown"),
+    published = art["published"] or describe_estimate(art.get("published_estimate")) or "unknown"
+    meta = [("id", art["id"]), ("external id", art["external_id"]), ("published", published),
             ("source", art["source"]), ("author", art["author"]), ("language", art["language"]),
             ("url", art["url"]), ("from", f"{art['origin']} ({art['format']})"),
             ("dates resolved against", art["reference_date"] or "nothing (no publication or reference date)")]
@@ -476,12 +484,17 @@ A story links events about one ongoing matter over weeks or years; it can
 fall silent and return. Each story prints its timeline of events.
 """)
 @_paging(50)
+@click.option("--by", "order", type=click.Choice(["importance", "recent"]), default="importance", show_default=True,
+              help="importance: distinct sources and articles in the last week of the corpus, and growth; "
+                   "recent: last activity.")
+@click.option("--min-articles", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Leave out stories with fewer articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
-def stories(obj: _Context, limit, offset, as_json):
-    """Stories, most recently active first, each with its timeline of events."""
+def stories(obj: _Context, limit, offset, order, min_articles, as_json):
+    """Stories, most important now first, each with its timeline of events."""
     with obj.open(readonly=True) as nw:
-        rows = nw.stories(limit, offset)
+        rows = nw.stories(limit, offset, order, min_articles)
     if _listed(rows, as_json, "no stories yet (ingest some articles with: newswatch ingest PATH)"):
         return
     for s_ in rows:
@@ -530,6 +543,13 @@ def compare(obj: _Context, a: str, b: str, as_json: bool):
                       for k in ("duplicate", "same_event", "same_story"))
     click.echo(flags)
     click.echo("similarity: " + ", ".join(f"{k} {v:.2f}" for k, v in result["similarity"].items()))
+    evidence = result.get("evidence") or {}
+    for level in ("event", "story"):
+        if level in evidence:
+            parts = sorted(evidence[level]["contributions"].items(), key=lambda kv: -abs(kv[1]))
+            shown = ", ".join(f"{k} {v:+.2f}" for k, v in parts if abs(v) >= 0.05)
+            click.echo(f"same-{level} model: p={evidence[level]['probability']:.2f} "
+                       f"(log-odds parts: {shown or 'none'}; base {evidence[level]['bias']:+.2f})")
 
 
 @cli.command(epilog="Cheap: reuses stored fingerprints, embeddings and entities; one transaction.")

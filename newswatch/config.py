@@ -47,6 +47,10 @@ class IngestOptions:
     #: Date that relative expressions ("2 weeks ago") are resolved against
     #: when an article has no publication date of its own.
     reference_date: date | None = None
+    #: Take ``reference_date`` as the publication date of articles that have none
+    #: (otherwise it only resolves their relative dates, and linking uses the
+    #: window estimated from their text).
+    reference_as_published: bool = False
     #: Articles written per database transaction.
     batch_size: int = 100
     #: Languages the detector may answer with (ISO 639-1).

@@ -110,6 +110,10 @@ class Article:
     error: str | None = None  # set when an analysis step failed; the article is then not stored
     fingerprint: object = None  # MinHash signature (numpy uint64 array), for near-duplicates
     embedding: object = None  # L2-normalised text vector (numpy float32), for events and stories
+    terms: dict = field(default_factory=dict)  # content term -> weight (analysis.lexical), for events and stories
+    #: A publication window estimated from the text when the input gave no date:
+    #: {"from": ISO date, "to": ISO date, "evidence": the words it rests on}.
+    published_estimate: dict | None = None
 
     @property
     def content_hash(self) -> str:

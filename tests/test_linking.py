@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 import newswatch
 from newswatch.linking import duplicates as dup
@@ -67,7 +68,7 @@ def test_seeds_are_one_story_two_events_years_apart(cli, tmp_path):
     result = cli.json("compare", "nato-2017", "nato-2021")
     assert result["same_story"] is True and result["same_event"] is False and result["duplicate"] is False
     assert result["time_gap_days"] > 3 * 365
-    assert set(result["similarity"]) == {"overall", "entities", "time", "geography", "narrative"}
+    assert set(result["similarity"]) == {"overall", "lexical", "entities", "time", "geography", "narrative"}
     assert all(0 <= v <= 1 for v in result["similarity"].values())
     assert {"Jens Stoltenberg", "Sergei Lavrov"} <= {e["name"] for e in result["shared_entities"]}
     assert "years" in result["explanation"]
@@ -92,14 +93,20 @@ def test_a_story_returns_after_a_long_gap_and_relink_reproduces_it(tmp_path):
         assert [[a["id"] for a in s["articles"]] for s in nw.stories()] == before
 
 
-def test_event_scoring_uses_only_the_parts_it_has():
+def test_event_decision_wants_specific_evidence_and_time():
+    from datetime import date
+
     vec = np.ones(4, dtype=np.float32) / 2
-    cluster = ev.Cluster(1, vec * 3, 3, {7: 2.0})
-    undated = ev.Features(vec, {7: 1.0})
-    assert ev.choose_event(undated, [cluster], threshold=0.99)[0] == 1  # text 1.0 and entities 1.0
-    far = ev.Features(vec, {7: 1.0}, day=__import__("datetime").date(2024, 1, 1))
-    cluster.first = cluster.last = __import__("datetime").date(2023, 1, 1)
-    assert ev.choose_event(far, [cluster], threshold=0.9)[0] is None  # a year apart: the time part is 0
+    cluster = ev.Cluster(1, vec * 3, 3, {7: 6.0}, {"cable": 1.5, "e:7": 1.5}, date(2024, 1, 1), date(2024, 1, 2))
+    same = ev.Features(vec, {"cable": 0.7, "e:7": 0.7}, {7: 2.0}, {7: "PERSON"}, date(2024, 1, 2), words=300)
+    assert ev.choose(ev.EVENT, same, [cluster])[0] == 1
+    # The same words and names weeks later are less likely the same happening (a year later, the
+    # event is not even a candidate: the store offers events within EVENT_WINDOW_DAYS).
+    later = ev.Features(vec, same.terms, same.entities, same.entity_types, date(2024, 1, 30), words=300)
+    assert ev.choose(ev.EVENT, later, [cluster])[1] < ev.choose(ev.EVENT, same, [cluster])[1]
+    # Close in meaning but no word or name in common: a topic, not an event.
+    topical = ev.Features(vec, {"weather": 1.0}, {9: 2.0}, {9: "PERSON"}, date(2024, 1, 2), words=300)
+    assert ev.choose(ev.EVENT, topical, [cluster])[0] is None
 
 
 def test_band_keys_are_stable_and_canonical_prefers_earliest_then_fullest():
@@ -123,3 +130,46 @@ def test_cli_events_stories_duplicates_json(cli, tmp_path):
     proc = cli.run("compare", "o", "nope")
     assert proc.returncode == 1 and "nope" in proc.stderr
     assert json.loads(cli.run("stories", "--json", check_rc=0).stdout)[0]["events"] == [event["id"]]
+
+
+@needs_seeds
+@pytest.mark.xfail(strict=True, reason="known gap (issue 9): the 2021 seed names no date, and the learned event "
+                   "decision still puts the two undated reports in one event")
+def test_undated_seed_files_are_one_story_two_events(cli):
+    cli.json("ingest", str(SEED_2017.parent))
+    [story] = cli.json("stories")
+    assert len(story["events"]) == 2 and story["article_count"] == 2
+
+
+@needs_seeds
+def test_undated_seed_2017_is_estimated_in_february_2017(cli):
+    cli.json("ingest", str(SEED_2017.parent))
+    [story] = cli.json("stories")
+    assert story["article_count"] == 2
+    [old] = [a for a in cli.json("articles") if a["title"].startswith("NATO working")]
+    shown = cli.json("show", str(old["id"]))
+    assert shown["published"] is None
+    estimate = shown["published_estimate"]
+    assert estimate["from"][:7] == "2017-02" and "February 17" in estimate["evidence"]
+    assert "about February 2017" in cli.run("show", str(old["id"]), check_rc=0).stdout
+
+
+def test_short_items_in_three_languages_on_different_topics_share_no_event(cli, tmp_path):
+    items = [
+        ("en1", "Storm floods coastal towns in Portugal", "Heavy rain flooded streets in Porto and Aveiro on "
+         "Monday; firefighters evacuated 200 residents.", "2024-03-04"),
+        ("de1", "Bundesbank senkt Wachstumsprognose", "Die Bundesbank erwartet für Deutschland in diesem Jahr nur "
+         "noch ein Wachstum von 0,3 Prozent, teilte Präsident Joachim Nagel in Frankfurt mit.", "2024-03-04"),
+        ("fr1", "Grève des contrôleurs aériens à Marseille", "Des centaines de vols ont été annulés lundi à "
+         "l'aéroport de Marseille-Provence en raison d'une grève des contrôleurs aériens.", "2024-03-04"),
+        ("en2", "Apple unveils new MacBook Air", "Apple announced a new MacBook Air with a faster chip on Monday, "
+         "Tim Cook said in a statement from Cupertino.", "2024-03-04"),
+        ("de2", "Lokführer streiken erneut", "Die Gewerkschaft GDL ruft ab Donnerstag zu einem neuen Streik im "
+         "Personenverkehr der Deutschen Bahn auf, sagte Claus Weselsky in Berlin.", "2024-03-05"),
+        ("fr2", "Le Sénat adopte la loi sur l'IVG", "Le Sénat a voté lundi l'inscription de l'IVG dans la "
+         "Constitution, a annoncé Gérard Larcher à Paris.", "2024-03-04"),
+    ]
+    cli.json("ingest", write_jsonl(tmp_path / "short.jsonl", [
+        {"id": i, "title": t, "text": x, "published": d} for i, t, x, d in items]))
+    events = cli.json("events")
+    assert len(events) == len(items), [[a["external_id"] for a in e["articles"]] for e in events]

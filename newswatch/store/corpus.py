@@ -6,6 +6,7 @@ and records the outcome, inside the transaction that stores the article.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, timedelta
 
@@ -14,8 +15,7 @@ import numpy as np
 from ..documents import Article
 from ..linking import duplicates as dup
 from ..linking import events as ev
-
-EMBED_DIM = 256
+from ..linking import lexical
 
 
 def vec_blob(v: np.ndarray) -> bytes:
@@ -26,13 +26,8 @@ def blob_vec(b: bytes) -> np.ndarray:
     return np.frombuffer(b, dtype=np.float32)
 
 
-def article_features(art: Article) -> ev.Features:
-    entities: dict[int, float] = {}
-    for chain in art.chains:
-        if chain.entity_id is not None:
-            entities[chain.entity_id] = entities.get(chain.entity_id, 0.0) + len(chain.mentions)
-    day = art.raw.published.date() if art.raw.published else None
-    return ev.Features(np.asarray(art.embedding, dtype=np.float32), entities, day)
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
 
 
 class CorpusLinker:
@@ -71,6 +66,59 @@ class CorpusLinker:
 
     _ENTITY_TABLE = {"events": ("event_entities", "event_id"), "stories": ("story_entities", "story_id")}
 
+    def features(self, art: Article) -> ev.Features:
+        """The article's linking features; counts it into the corpus term statistics first."""
+        counts: dict[int, float] = {}
+        types: dict[int, str] = {}
+        for chain in art.chains:
+            if chain.entity_id is not None:
+                counts[chain.entity_id] = counts.get(chain.entity_id, 0.0) + len(chain.mentions)
+                types[chain.entity_id] = chain.type
+        n_docs, df = self._count_terms(list(art.terms or {}) + [lexical.entity_term(e) for e in counts])
+        est = art.published_estimate
+        window = (_day(est["from"]), _day(est["to"])) if est else None
+        day = art.raw.published.date() if art.raw.published else None
+        words = len(art.text.split()) + len((art.title or "").split())
+        return ev.make_features(art.embedding, art.terms or {}, counts, types, df, n_docs, day, window, words)
+
+    def stored_features(self, article_id: int) -> ev.Features | None:
+        """A stored article's linking features against the corpus statistics as they are now (read only)."""
+        q = self.conn.execute
+        row = q("SELECT title, text, embedding, terms, published, published_estimate FROM articles WHERE id = ?",
+                (article_id,)).fetchone()
+        if row is None or row["embedding"] is None:
+            return None
+        counts, types = {}, {}
+        for entity_id, kind, n in q("SELECT entity_id, min(type), count(*) FROM mentions WHERE article_id = ?"
+                                    " AND entity_id IS NOT NULL GROUP BY entity_id", (article_id,)):
+            counts[entity_id], types[entity_id] = float(n), kind
+        terms = json.loads(row["terms"]) if row["terms"] else {}
+        keys = list(terms) + [lexical.entity_term(e) for e in counts]
+        df = self._df(keys)
+        found = q("SELECT value FROM corpus_stats WHERE name = 'articles'").fetchone()
+        est = json.loads(row["published_estimate"]) if row["published_estimate"] else None
+        words = len(row["text"].split()) + len((row["title"] or "").split())
+        return ev.make_features(blob_vec(row["embedding"]), terms, counts, types, df, found[0] if found else 1,
+                                _day(row["published"]), (_day(est["from"]), _day(est["to"])) if est else None,
+                                words)
+
+    def _df(self, keys: list[str]) -> dict[str, int]:
+        df: dict[str, int] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            df.update(self.conn.execute(f"SELECT term, df FROM term_stats WHERE term IN ({','.join('?' * len(chunk))})",
+                                        chunk))
+        return df
+
+    def _count_terms(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        q = self.conn.execute
+        q("INSERT INTO corpus_stats (name, value) VALUES ('articles', 1)"
+          " ON CONFLICT (name) DO UPDATE SET value = value + 1")
+        self.conn.executemany("INSERT INTO term_stats (term, df) VALUES (?, 1)"
+                              " ON CONFLICT (term) DO UPDATE SET df = df + 1", [(t,) for t in terms])
+        n_docs = q("SELECT value FROM corpus_stats WHERE name = 'articles'").fetchone()[0]
+        return n_docs, self._df(terms)
+
     def _clusters(self, table: str, rows: list[sqlite3.Row]) -> list[ev.Cluster]:
         """Candidates with their entity weights, loaded in one query rather than one per candidate."""
         if not rows:
@@ -82,51 +130,77 @@ class CorpusLinker:
                 f"SELECT {key}, entity_id, weight FROM {entity_table} WHERE {key} IN ({marks})", list(entities)):
             entities[cid][entity_id] = weight
         return [ev.Cluster(r["id"], blob_vec(r["vector_sum"]).copy(), r["articles"], entities[r["id"]],
-                           date.fromisoformat(r["first_day"]) if r["first_day"] else None,
-                           date.fromisoformat(r["last_day"]) if r["last_day"] else None) for r in rows]
+                           json.loads(r["terms"]) if r["terms"] else {}, _day(r["first_day"]), _day(r["last_day"]))
+                for r in rows]
 
     def _event_candidates(self, f: ev.Features) -> list[ev.Cluster]:
-        if f.day is not None:
-            low = (f.day - timedelta(days=ev.EVENT_WINDOW_DAYS)).isoformat()
-            high = (f.day + timedelta(days=ev.EVENT_WINDOW_DAYS)).isoformat()
-            rows = self.conn.execute("SELECT * FROM events WHERE last_day >= ? AND first_day <= ?", (low, high))
-        else:
-            rows = self.conn.execute("SELECT * FROM events ORDER BY updated_seq DESC LIMIT ?",
-                                     (ev.UNDATED_CANDIDATES,))
-        return self._clusters("events", rows.fetchall())
-
-    def _story_candidates(self, f: ev.Features) -> list[ev.Cluster]:
+        q = self.conn.execute
         ids: set[int] = set()
-        top = sorted(f.entities, key=lambda e: -f.entities[e])[:10]
-        for entity_id in top:
-            ids.update(r[0] for r in self.conn.execute(
-                "SELECT s.id FROM story_entities se JOIN stories s ON s.id = se.story_id WHERE se.entity_id = ?"
-                " ORDER BY s.updated_seq DESC LIMIT 30", (entity_id,)))
-        if f.day is not None:
-            since = (f.day - timedelta(days=ev.STORY_RECENT_DAYS)).isoformat()
-            ids.update(r[0] for r in self.conn.execute(
-                "SELECT id FROM stories WHERE last_day >= ? ORDER BY updated_seq DESC LIMIT ?",
-                (since, ev.UNDATED_CANDIDATES)))
+        span = f.span
+        if span is not None:
+            low = (span[0] - timedelta(days=ev.EVENT_WINDOW_DAYS)).isoformat()
+            high = (span[1] + timedelta(days=ev.EVENT_WINDOW_DAYS)).isoformat()
+            ids.update(r[0] for r in q("SELECT id FROM events WHERE last_day >= ? AND first_day <= ?", (low, high)))
+            ids.update(r[0] for r in q("SELECT id FROM events WHERE first_day IS NULL ORDER BY updated_seq DESC"
+                                       " LIMIT ?", (ev.UNDATED_CANDIDATES,)))
         else:
-            ids.update(r[0] for r in self.conn.execute(
-                "SELECT id FROM stories ORDER BY updated_seq DESC LIMIT ?", (ev.UNDATED_CANDIDATES,)))
+            ids.update(r[0] for r in q("SELECT id FROM events ORDER BY updated_seq DESC LIMIT ?",
+                                       (ev.UNDATED_CANDIDATES,)))
+            # Undated text has no window: events naming its rarest entities are candidates too.
+            for entity_id in sorted(f.entities, key=lambda e: -f.entities[e])[:5]:
+                ids.update(r[0] for r in q("SELECT event_id FROM event_entities WHERE entity_id = ?"
+                                           " ORDER BY event_id DESC LIMIT 20", (entity_id,)))
+        return self._load("events", ids, f)
+
+    def _load(self, table: str, ids: set[int], f: ev.Features) -> list[ev.Cluster]:
+        """The candidates nearest in meaning (at most ``ev.SHORTLIST``), fully loaded.
+
+        Centroids are cheap to read and compare; terms and entity weights are not,
+        and a cluster far from the article in meaning never wins the decision.
+        """
         if not ids:
             return []
-        rows = self.conn.execute(f"SELECT * FROM stories WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
-                                 sorted(ids)).fetchall()
-        return self._clusters("stories", rows)
+        ordered = sorted(ids)
+        scored: list[tuple[float, int]] = []
+        for i in range(0, len(ordered), 500):
+            chunk = ordered[i:i + 500]
+            for cid, blob in self.conn.execute(
+                    f"SELECT id, vector_sum FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                v = blob_vec(blob)
+                norm = float(np.linalg.norm(v)) or 1.0
+                scored.append((float(np.dot(f.vector, v)) / norm, cid))
+        keep = sorted(cid for _, cid in sorted(scored, reverse=True)[:ev.SHORTLIST])
+        rows = self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(keep))})", keep).fetchall()
+        return self._clusters(table, rows)
+
+    def _story_candidates(self, f: ev.Features) -> list[ev.Cluster]:
+        q = self.conn.execute
+        ids: set[int] = set()
+        for entity_id in sorted(f.entities, key=lambda e: -f.entities[e])[:10]:
+            ids.update(r[0] for r in q(
+                "SELECT s.id FROM story_entities se JOIN stories s ON s.id = se.story_id WHERE se.entity_id = ?"
+                " ORDER BY s.updated_seq DESC LIMIT 30", (entity_id,)))
+        span = f.span
+        if span is not None:
+            since = (span[0] - timedelta(days=ev.STORY_RECENT_DAYS)).isoformat()
+            ids.update(r[0] for r in q("SELECT id FROM stories WHERE last_day >= ? ORDER BY updated_seq DESC"
+                                       " LIMIT ?", (since, ev.UNDATED_CANDIDATES)))
+        else:
+            ids.update(r[0] for r in q("SELECT id FROM stories ORDER BY updated_seq DESC LIMIT ?",
+                                       (ev.UNDATED_CANDIDATES,)))
+        return self._load("stories", ids, f)
 
     def link_event(self, article_id: int, art: Article, copy_of: int | None) -> tuple[int, int]:
         """Put the article into an event (and so a story); returns (event id, story id)."""
         q = self.conn.execute
-        f = article_features(art)
+        f = self.features(art)
         event_id = None
         if copy_of is not None:  # a copy belongs where its original is
             event_id = q("SELECT event_id FROM articles WHERE id = ?", (copy_of,)).fetchone()[0]
         if event_id is None:
-            event_id, _ = ev.choose_event(f, self._event_candidates(f))
+            event_id, _ = ev.choose(ev.EVENT, f, self._event_candidates(f))
         if event_id is None:
-            story_id, _ = ev.choose_story(f, self._story_candidates(f))
+            story_id, _ = ev.choose(ev.STORY, f, self._story_candidates(f))
             if story_id is None:
                 story_id = q("INSERT INTO stories (vector_sum, updated_seq) VALUES (?, ?)",
                              (vec_blob(np.zeros(len(f.vector), np.float32)), article_id)).lastrowid
@@ -141,21 +215,23 @@ class CorpusLinker:
         return event_id, story_id
 
     def _absorb(self, table: str, cluster_id: int, article_id: int, f: ev.Features) -> None:
-        q = self.conn.execute
-        row = q(f"SELECT vector_sum, first_day, last_day FROM {table} WHERE id = ?", (cluster_id,)).fetchone()
-        total = blob_vec(row[0]) + f.vector
-        first, last = row[1], row[2]
-        if f.day is not None:
-            d = f.day.isoformat()
-            first = d if first is None or d < first else first
-            last = d if last is None or d > last else last
-        q(f"UPDATE {table} SET vector_sum = ?, articles = articles + 1, first_day = ?, last_day = ?, updated_seq = ?"
-          " WHERE id = ?", (vec_blob(total), first, last, article_id, cluster_id))
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (cluster_id,)).fetchone()
+        cluster = self._clusters(table, [row])[0]
+        before = dict(cluster.entities)
+        cluster.absorb(f)
+        self._save(table, cluster, article_id)
         entity_table, key = self._ENTITY_TABLE[table]
         self.conn.executemany(
             f"INSERT INTO {entity_table} ({key}, entity_id, weight) VALUES (?,?,?)"
-            " ON CONFLICT DO UPDATE SET weight = weight + excluded.weight",
-            [(cluster_id, e, w) for e, w in f.entities.items()])
+            " ON CONFLICT DO UPDATE SET weight = excluded.weight",
+            [(cluster_id, e, w) for e, w in cluster.entities.items() if before.get(e) != w])
+
+    def _save(self, table: str, cluster: ev.Cluster, seq: int) -> None:
+        self.conn.execute(
+            f"UPDATE {table} SET vector_sum = ?, articles = ?, first_day = ?, last_day = ?, terms = ?,"
+            " updated_seq = max(updated_seq, ?) WHERE id = ?",
+            (vec_blob(cluster.vector_sum), cluster.size, cluster.first.isoformat() if cluster.first else None,
+             cluster.last.isoformat() if cluster.last else None, json.dumps(cluster.terms), seq, cluster.id))
 
     def _retitle(self, event_id: int, story_id: int, article_id: int, art: Article) -> None:
         """The event's title is its most central headline; the story's, its largest event's."""

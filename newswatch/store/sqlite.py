@@ -20,7 +20,7 @@ from contextlib import closing, contextmanager
 
 import numpy as np
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from .base import AddResult, ArticleFilter, Store
 from .corpus import CorpusLinker, blob_vec, vec_blob
 
 CANDIDATES_PER_KEY = 50
+#: Days before the newest article that count as "now" when stories are ranked by importance.
+RECENT_DAYS = 7
 SUMMARY_COLUMNS = ("id", "external_id", "title", "published", "language", "source", "url")
 
 
@@ -209,8 +211,11 @@ class SQLiteStore(Store):
         for entity_id in touched:
             self._refresh_display_name(entity_id)
         if art.embedding is not None and art.fingerprint is not None:
-            self.conn.execute("UPDATE articles SET fingerprint = ?, embedding = ? WHERE id = ?",
-                              (art.fingerprint.tobytes(), vec_blob(art.embedding), article_id))
+            self.conn.execute("UPDATE articles SET fingerprint = ?, embedding = ?, terms = ?, published_estimate = ?"
+                              " WHERE id = ?", (art.fingerprint.tobytes(), vec_blob(art.embedding),
+                                                json.dumps(art.terms, ensure_ascii=False),
+                                                json.dumps(art.published_estimate) if art.published_estimate else None,
+                                                article_id))
             linker = CorpusLinker(self.conn)
             copy_of = linker.link_duplicates(article_id, art)
             linker.link_event(article_id, art, copy_of)
@@ -409,40 +414,67 @@ class SQLiteStore(Store):
 
     # -- re-running the linking ------------------------------------------------
 
-    _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories")
+    _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
+                    "term_stats", "corpus_stats")
     _ANALYSIS_TABLES = ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
                         "article_dates")
 
     def relink(self, progress=None) -> int:
         """Rebuild near-duplicate groups, events and stories from stored features, in publication order.
 
-        Cheap compared with ``reanalyze`` (no NER or embedding is recomputed): use it
-        after changing the linking settings. One transaction: interrupted, nothing changes.
+        Cheap compared with ``reanalyze`` (no NER is rerun): use it after changing
+        the linking settings, or after an upgrade that changed the features
+        (missing embeddings and terms are computed from the stored text first).
+        One transaction: interrupted, nothing changes.
         """
+        from ..analysis.published import estimate_publication
         from ..documents import EntityChain
 
+        self._refresh_features()
         rows = self.conn.execute(
-            "SELECT id, title, text, published, fingerprint, embedding FROM articles"
+            "SELECT id, title, text, published, fingerprint, embedding, terms, published_estimate FROM articles"
             " WHERE embedding IS NOT NULL ORDER BY published IS NULL, published, id").fetchall()
         done = 0
         with self._transaction():
             self._clear(self._LINK_TABLES)
             linker = CorpusLinker(self.conn)
             for row in rows:
-                raw = RawDocument(origin="", format="", text="",
-                                  published=datetime.fromisoformat(row["published"]) if row["published"] else None)
+                published = datetime.fromisoformat(row["published"]) if row["published"] else None
+                raw = RawDocument(origin="", format="", text="", published=published)
                 art = Article(raw, text=row["text"], title=row["title"])
                 art.embedding = blob_vec(row["embedding"])
                 art.fingerprint = np.frombuffer(row["fingerprint"], dtype=np.uint64)
-                counts = self.conn.execute("SELECT entity_id, count(*) FROM mentions WHERE article_id = ?"
+                art.terms = json.loads(row["terms"]) if row["terms"] else {}
+                art.published_estimate = (json.loads(row["published_estimate"]) if row["published_estimate"]
+                                          else None if published else estimate_publication(row["text"]))
+                chains = self.conn.execute("SELECT entity_id, min(type), count(*) FROM mentions WHERE article_id = ?"
                                            " AND entity_id IS NOT NULL GROUP BY entity_id", (row["id"],)).fetchall()
-                art.chains = [EntityChain(name="", type="", mentions=list(range(n)), entity_id=e) for e, n in counts]
+                art.chains = [EntityChain(name="", type=t, mentions=list(range(n)), entity_id=e) for e, t, n in chains]
                 copy_of = linker.link_duplicates(row["id"], art)
                 linker.link_event(row["id"], art, copy_of)
                 done += 1
                 if progress:
                     progress(done, len(rows))
         return done
+
+    def _refresh_features(self) -> None:
+        """Embeddings and terms for articles stored before they existed (or by an older model)."""
+        from ..analysis.features import embed, embedding_text, fingerprint
+        from ..analysis.lexical import terms
+
+        rows = self.conn.execute("SELECT id, title, text, language, fingerprint FROM articles"
+                                 " WHERE embedding IS NULL OR terms IS NULL").fetchall()
+        for i in range(0, len(rows), 200):
+            chunk = rows[i:i + 200]
+            arts = [Article(RawDocument(origin="", format="", text=""), text=r["text"], title=r["title"]) for r in chunk]
+            vectors = embed([embedding_text(a) for a in arts])
+            with self._transaction():
+                for r, v in zip(chunk, vectors):
+                    fp = r["fingerprint"] if r["fingerprint"] is not None else fingerprint(r["text"]).tobytes()
+                    self.conn.execute(
+                        "UPDATE articles SET embedding = ?, terms = ?, fingerprint = ? WHERE id = ?",
+                        (vec_blob(v), json.dumps(terms(r["title"], r["text"], r["language"]), ensure_ascii=False),
+                         fp, r["id"]))
 
     def _clear(self, tables: tuple[str, ...]) -> None:
         for table in tables:
@@ -512,8 +544,10 @@ class SQLiteStore(Store):
             'SELECT m.text, m.start, m."end", m.type, m.label, m.entity_id, e.name AS entity_name FROM mentions m'
             " LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.start", (article_id,))]
         article["quotes"] = self.list_quotes(article_id=article_id, limit=None)
-        for blob in ("fingerprint", "embedding"):
+        for blob in ("fingerprint", "embedding", "terms"):
             article.pop(blob, None)
+        if article.get("published_estimate"):
+            article["published_estimate"] = json.loads(article["published_estimate"])
         article["event"] = self.get_event(article["event_id"]) if article.get("event_id") else None
         article["story"] = None
         if article["event"]:
@@ -619,12 +653,48 @@ class SQLiteStore(Store):
             "entities": self._top_entities("story_entities", "story_id", row["id"]),
         }
 
-    def list_stories(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
-        # "last_day DESC, id DESC" puts undated ones last (NULL sorts lowest) and walks the
-        # last_day index backwards; "last_day IS NULL" first would sort the whole table.
-        rows = self.conn.execute(
-            "SELECT * FROM stories ORDER BY last_day DESC, id DESC"
-            + _limit_sql(limit, offset)).fetchall()
+    def list_stories(self, limit: int | None = 100, offset: int = 0, order: str = "importance",
+                     min_articles: int = 1) -> list[dict]:
+        """Stories by present importance (default) or by last activity (``order="recent"``).
+
+        Importance looks at the ``RECENT_DAYS`` before the newest publication
+        day in the corpus: distinct sources count three, articles one, and the
+        articles of the last two days once more (growth). Stories silent in
+        that window follow, most recently active first.
+        """
+        if order not in ("importance", "recent"):
+            raise ValueError(f"unknown story order {order!r}: use 'importance' or 'recent'")
+        ranked: list[int] = []
+        if order == "importance":
+            newest = self.conn.execute("SELECT max(published) FROM articles").fetchone()[0]
+            if newest:
+                last = datetime.fromisoformat(newest[:10])
+                since = (last - timedelta(days=RECENT_DAYS)).date().isoformat()
+                fresh = (last - timedelta(days=2)).date().isoformat()
+                ranked = [r[0] for r in self.conn.execute(
+                    "SELECT e.story_id, 3 * count(DISTINCT coalesce(a.source, a.id)) + count(*)"
+                    " + sum(a.published >= ?) AS score FROM articles a JOIN events e ON e.id = a.event_id"
+                    " JOIN stories s ON s.id = e.story_id"
+                    " WHERE a.published >= ? AND s.articles >= ? GROUP BY e.story_id"
+                    " ORDER BY score DESC, max(a.published) DESC, e.story_id DESC", (fresh, since, min_articles))]
+        rows = [self.conn.execute("SELECT * FROM stories WHERE id = ?", (sid,)).fetchone()
+                for sid in ranked[offset:offset + limit if limit is not None else None]]
+        wanted = None if limit is None else limit - len(rows)
+        if wanted is None or wanted > 0:
+            skip = max(0, offset - len(ranked))
+            # "last_day DESC, id DESC" puts undated ones last (NULL sorts lowest) and walks the
+            # last_day index backwards; "last_day IS NULL" first would sort the whole table.
+            seen = set(ranked)
+            for row in self.conn.execute("SELECT * FROM stories WHERE articles >= ? ORDER BY last_day DESC, id DESC",
+                                         (min_articles,)):
+                if row["id"] in seen:
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                rows.append(row)
+                if wanted is not None and len(rows) >= limit:
+                    break
         return [self._story_dict(r) for r in rows]
 
     def get_story(self, story_id: int) -> dict | None:

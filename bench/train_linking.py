@@ -1,0 +1,306 @@
+"""Train the same-event and same-story decisions (newswatch/linking/linking_model.json).
+
+Data (../shared/eval, never copied into the repository):
+- ECB+: gold events (event level) and topics (story level), undated;
+- GoogleNews-TS: gold events of short title+snippet items, undated;
+- Timeline17: four dated stories over months (story level).
+
+Each set is ingested once through the real pipeline into a cached SQLite file
+(``--cache``), so the features are exactly what ``newswatch ingest`` computes.
+Then the articles are replayed in arrival order (dated sets by publication
+day, undated ones in a seeded shuffle) with *gold* clusters as the state:
+each article is compared, with ``newswatch.linking.events.pair_features``,
+against the clusters it could join online (its own gold cluster, when it
+exists yet, is the positive; the 15 most similar others are negatives). At
+story level the example is the first article of a new gold event against the
+stories (ECB+), or an article against stories whose articles are at least a
+week older (Timeline17, which has no event labels). Each set weighs the same.
+
+The model is a logistic regression (scikit-learn, fixed seed); its threshold
+is the one that gives the best mean B-cubed F1 when the learned decision
+drives an in-memory replay of online linking over every set (one threshold
+for all sets). ``--holdout SET`` leaves a set out of training and threshold
+choice and reports it alone: the honest figure for data never seen.
+
+Usage: ./run bench train_linking.py [--holdout ECB+] [--out PATH] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from _shared import load_module, machine
+
+import newswatch
+from newswatch.linking import events as ev
+
+SEED = 13
+NEGATIVES = 15
+STORY_LAG_DAYS = 7
+MODEL_PATH = Path(newswatch.__file__).parent / "linking" / "linking_model.json"
+SETS = ("ECB+", "GoogleNews-TS", "Timeline17")
+
+
+# -- the sets, ingested through the real pipeline ---------------------------------
+
+def records(name: str) -> list[dict]:
+    """JSONL-style records with gold labels under '_event' / '_story'."""
+    if name == "ECB+":
+        docs = load_module("ecbplus/load_ecbplus.py", "load_ecbplus").load()
+        return [{"id": d["doc_id"], "text": d["text"], "_event": d["event"], "_story": d["topic"]} for d in docs]
+    if name == "GoogleNews-TS":
+        rows = load_module("googlenews_ts/load_googlenews.py", "load_googlenews").load("TS")
+        return [{"id": f"gn-{i}", "text": text, "_event": label, "_story": None} for i, (label, text) in enumerate(rows)]
+    arts, _ = load_module("timeline17/load_t17.py", "load_t17").load()
+    return [{"id": f"{a['collection']}/{a['uid']}", "text": a["text"], "published": a["dct"], "_event": None,
+             "_story": a["story"]} for a in arts]
+
+
+def ingested(name: str, cache: Path) -> Path:
+    path = cache / f"{name.replace('+', 'plus')}.db"
+    if not path.exists():
+        recs = records(name)
+        tmp = path.with_suffix(".part")
+        tmp.unlink(missing_ok=True)
+        with newswatch.open(str(tmp)) as nw:
+            nw.ingest_records([{k: v for k, v in r.items() if not k.startswith("_")} for r in recs])
+        tmp.rename(path)
+    return path
+
+
+def load_articles(name: str, cache: Path) -> list[dict]:
+    """Stored features of every article, with gold labels, in arrival order."""
+    import sqlite3
+
+    gold = {r["id"]: r for r in records(name)}
+    conn = sqlite3.connect(ingested(name, cache))
+    conn.row_factory = sqlite3.Row
+    ents = defaultdict(dict)
+    types = {}
+    for aid, eid, kind, n in conn.execute("SELECT article_id, entity_id, min(type), count(*) FROM mentions"
+                                          " WHERE entity_id IS NOT NULL GROUP BY article_id, entity_id"):
+        ents[aid][eid] = float(n)
+        types[eid] = kind
+    out = []
+    for r in conn.execute("SELECT id, external_id, title, text, published, embedding, terms, published_estimate"
+                          " FROM articles WHERE embedding IS NOT NULL"):
+        g = gold[r["external_id"]]
+        est = json.loads(r["published_estimate"]) if r["published_estimate"] else None
+        out.append({
+            "id": r["id"], "event": g["_event"], "story": g["_story"],
+            "vector": np.frombuffer(r["embedding"], dtype=np.float32), "terms": json.loads(r["terms"] or "{}"),
+            "entities": ents[r["id"]], "types": {e: types[e] for e in ents[r["id"]]},
+            "day": date.fromisoformat(r["published"][:10]) if r["published"] else None,
+            "window": (date.fromisoformat(est["from"]), date.fromisoformat(est["to"])) if est else None,
+            "words": len((r["text"] or "").split()) + len((r["title"] or "").split()),
+        })
+    if out[0]["day"] is not None:
+        out.sort(key=lambda a: (a["day"], a["id"]))
+    else:
+        random.Random(SEED).shuffle(out)
+    return out
+
+
+class Stats:
+    """Corpus term statistics as the store keeps them, in memory."""
+
+    def __init__(self):
+        self.df: dict[str, int] = defaultdict(int)
+        self.n = 0
+
+    def features(self, a: dict) -> ev.Features:
+        keys = list(a["terms"]) + [f"e:{e}" for e in a["entities"]]
+        self.n += 1
+        for k in keys:
+            self.df[k] += 1
+        return ev.make_features(a["vector"], a["terms"], a["entities"], a["types"], self.df, self.n, a["day"],
+                                a["window"], a["words"])
+
+
+def new_cluster(cid: int, dim: int) -> ev.Cluster:
+    return ev.Cluster(cid, np.zeros(dim, np.float32), 0)
+
+
+# -- training examples ----------------------------------------------------------
+
+def in_window(f: ev.Features, c: ev.Cluster, days: int) -> bool:
+    gap = ev.day_gap(f.span, (c.first, c.last))
+    return gap is None or gap <= days
+
+
+def examples(arts: list[dict]) -> dict[str, list]:
+    stats = Stats()
+    dim = len(arts[0]["vector"])
+    events: dict = {}
+    stories: dict = {}
+    lagged: dict = {}
+    queue: list = []  # (day, story, features) waiting to enter the lagged story clusters
+    out = {ev.EVENT: [], ev.STORY: []}
+    for a in arts:
+        f = stats.features(a)
+        if a["event"] is not None:
+            # Only what the store would offer: a gold event outside the window is no candidate online either.
+            cands = [c for c in events.values() if in_window(f, c, ev.EVENT_WINDOW_DAYS)]
+            own = events.get(a["event"])
+            out[ev.EVENT].extend(_pairs(f, cands, own if own in cands else None))
+        if a["story"] is not None:
+            if a["day"] is not None:  # dated, no event labels: stories as they were a week ago
+                while queue and (a["day"] - queue[0][0]).days >= STORY_LAG_DAYS:
+                    _, s, g = queue.pop(0)
+                    lagged.setdefault(s, new_cluster(len(lagged) + 1, dim)).absorb(g)
+                out[ev.STORY].extend(_pairs(f, list(lagged.values()), lagged.get(a["story"])))
+                queue.append((a["day"], a["story"], f))
+            elif a["event"] not in events:  # the first article of a new gold event
+                out[ev.STORY].extend(_pairs(f, list(stories.values()), stories.get(a["story"])))
+        if a["event"] is not None:
+            events.setdefault(a["event"], new_cluster(len(events) + 1, dim)).absorb(f)
+        if a["story"] is not None:
+            stories.setdefault(a["story"], new_cluster(len(stories) + 1, dim)).absorb(f)
+    return out
+
+
+def _pairs(f: ev.Features, candidates: list[ev.Cluster], own: ev.Cluster | None) -> list[tuple[list[float], int]]:
+    others = [c for c in candidates if c is not own]
+    scored = sorted(others, key=lambda c: -(float(np.dot(f.vector, c.centroid)) + ev.lexical.cosine(f.terms, c.terms)))
+    rows = [([*ev.pair_features(f, c).values()], 0) for c in scored[:NEGATIVES]]
+    if own is not None:
+        rows.append(([*ev.pair_features(f, own).values()], 1))
+    return rows
+
+
+def fit(rows_by_set: dict[str, list]) -> tuple[dict[str, float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    x, y, w = [], [], []
+    for rows in rows_by_set.values():
+        if not rows:
+            continue
+        for feats, label in rows:
+            x.append(feats)
+            y.append(label)
+            w.append(1.0 / len(rows))
+    model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED)
+    model.fit(np.array(x), np.array(y), sample_weight=np.array(w) * len(x) / len(rows_by_set))
+    return dict(zip(ev.FEATURES, (round(float(c), 4) for c in model.coef_[0]))), round(float(model.intercept_[0]), 4)
+
+
+# -- online replay, to choose thresholds and report --------------------------------
+
+def replay(arts: list[dict], decisions: dict[str, ev.Decision], thresholds: dict[str, float]) -> tuple[list, list]:
+    """Online linking in memory, as the store does it (without near-duplicates): event and story per article."""
+    stats = Stats()
+    dim = len(arts[0]["vector"])
+    events: list[ev.Cluster] = []
+    stories: list[ev.Cluster] = []
+    story_of: dict[int, int] = {}
+    pred_event, pred_story = [], []
+
+    def pick(level, f, cands):
+        best, best_p = None, 0.0
+        cands = sorted(cands, key=lambda c: -float(np.dot(f.vector, c.centroid)))[:ev.SHORTLIST]
+        for c in cands:
+            p = decisions[level].score(ev.pair_features(f, c))
+            if p > best_p:
+                best, best_p = c, p
+        return best if best_p >= thresholds[level] else None
+
+    for a in arts:
+        f = stats.features(a)
+        span = f.span
+        if span is not None:
+            cands = [c for c in events if in_window(f, c, ev.EVENT_WINDOW_DAYS)]
+        else:
+            cands = events[-ev.UNDATED_CANDIDATES:]
+        event = pick(ev.EVENT, f, cands)
+        if event is None:
+            story = pick(ev.STORY, f, stories)
+            if story is None:
+                story = new_cluster(len(stories), dim)
+                stories.append(story)
+            event = new_cluster(len(events), dim)
+            events.append(event)
+            story_of[event.id] = story.id
+        else:  # most recently active last, as the store's candidate query orders them
+            events.remove(event)
+            events.append(event)
+        event.absorb(f)
+        stories[story_of[event.id]].absorb(f)
+        pred_event.append(event.id)
+        pred_story.append(story_of[event.id])
+    return pred_event, pred_story
+
+
+def bcubed_f1(gold: list, pred: list) -> float:
+    by_gold, by_pred = defaultdict(set), defaultdict(set)
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        by_gold[g].add(i)
+        by_pred[p].add(i)
+    pr = sum(len(by_gold[g] & by_pred[p]) / len(by_pred[p]) for g, p in zip(gold, pred)) / len(gold)
+    rc = sum(len(by_gold[g] & by_pred[p]) / len(by_gold[g]) for g, p in zip(gold, pred)) / len(gold)
+    return 2 * pr * rc / (pr + rc)
+
+
+def evaluate(arts, decisions, thresholds) -> dict[str, float]:
+    pe, ps = replay(arts, decisions, thresholds)
+    out = {}
+    if arts[0]["event"] is not None:
+        out["event"] = bcubed_f1([a["event"] for a in arts], pe)
+    if arts[0]["story"] is not None:
+        out["story"] = bcubed_f1([a["story"] for a in arts], ps)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--holdout", choices=SETS, help="leave this set out of training and report it alone")
+    ap.add_argument("--out", type=Path, help=f"where to write the model (default: {MODEL_PATH} unless --holdout)")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "newswatch-train")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    data = {name: load_articles(name, args.cache) for name in SETS}
+    train = [n for n in SETS if n != args.holdout]
+    rows = {n: examples(data[n]) for n in train}
+    decisions, spec = {}, {}
+    for level in (ev.EVENT, ev.STORY):
+        weights, bias = fit({n: rows[n][level] for n in train})
+        decisions[level] = ev.Decision(level, weights, bias, 0.5)
+        spec[level] = {"weights": weights, "bias": bias}
+        print(f"{level}: bias {bias}, " + ", ".join(f"{k} {v}" for k, v in weights.items()))
+    # One event threshold and one story threshold for every set: the best mean F1 over the training sets.
+    grid = {ev.EVENT: (0.1, 0.15, 0.2, 0.25, 0.3), ev.STORY: (0.2, 0.3, 0.4, 0.5, 0.6)}
+    chosen = {ev.EVENT: 0.2, ev.STORY: 0.5}
+    for level in (ev.EVENT, ev.STORY):
+        best = None
+        for t in grid[level]:
+            th = dict(chosen, **{level: t})
+            scores = [evaluate(data[n], decisions, th).get(level) for n in train]
+            scores = [s for s in scores if s is not None]
+            mean = sum(scores) / len(scores)
+            print(f"  {level} threshold {t}: mean B3 F1 {mean:.3f} ({', '.join(f'{s:.3f}' for s in scores)})")
+            if best is None or mean > best[0]:
+                best = (mean, t)
+        chosen[level] = best[1]
+    for level in (ev.EVENT, ev.STORY):
+        spec[level]["threshold"] = chosen[level]
+        decisions[level] = ev.Decision(level, spec[level]["weights"], spec[level]["bias"], chosen[level])
+    for n in SETS:
+        tag = " (held out)" if n == args.holdout else ""
+        print(f"{n}{tag}: " + ", ".join(f"{k} B3 F1 {v:.3f}" for k, v in evaluate(data[n], decisions, chosen).items()))
+    out = args.out or (None if args.holdout else MODEL_PATH)
+    if out:
+        payload = {"trained_on": f"{', '.join(train)} (../shared/eval), bench/train_linking.py seed {SEED}",
+                   "features": list(ev.FEATURES), "decisions": spec}
+        out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
