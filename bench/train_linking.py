@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from _shared import load_module, machine
+from clustering import bcubed
 
 import newswatch
 from newswatch.linking import events as ev
@@ -238,13 +239,7 @@ def replay(arts: list[dict], decisions: dict[str, ev.Decision], thresholds: dict
 
 
 def bcubed_f1(gold: list, pred: list) -> float:
-    by_gold, by_pred = defaultdict(set), defaultdict(set)
-    for i, (g, p) in enumerate(zip(gold, pred)):
-        by_gold[g].add(i)
-        by_pred[p].add(i)
-    pr = sum(len(by_gold[g] & by_pred[p]) / len(by_pred[p]) for g, p in zip(gold, pred)) / len(gold)
-    rc = sum(len(by_gold[g] & by_pred[p]) / len(by_gold[g]) for g, p in zip(gold, pred)) / len(gold)
-    return 2 * pr * rc / (pr + rc)
+    return bcubed(gold, pred)[2]
 
 
 def evaluate(arts, decisions, thresholds) -> dict[str, float]:
