@@ -23,6 +23,33 @@ def record(i, text, published, title=None, source="Wire"):
     return {"id": i, "text": text, "published": published, "title": title or f"Report {i}", "source": source}
 
 
+def test_consolidation_folds_events_that_arrival_split(tmp_path, monkeypatch):
+    # Joining made impossible, so each report first opens an event of its own; consolidation
+    # must then see that the grown events are one happening, and keep every count consistent.
+    monkeypatch.setitem(ev.THRESHOLDS, ev.EVENT, 1.01)  # above any probability
+    reports = [BASE,
+               "The tanker Eagle Crest was held by Finnish police in the Gulf of Finland. Investigator Mikael "
+               "Lindqvist told reporters its anchor was gone and its route matched the damage to the Balticlink "
+               "data cable. Its Emirati owner rejected the accusation.",
+               "Finland's interior minister Hanna Virtanen thanked the coast guard after the Eagle Crest was "
+               "stopped over the broken Balticlink cable; Mikael Lindqvist, who leads the inquiry, said the "
+               "tanker's anchor was missing."]
+    recs = [record(f"a{i}", text, f"2024-01-{25 + i:02d}", source=f"Outlet {i}") for i, text in enumerate(reports)]
+    recs.append(record("b", "The Berlin Marathon was won by Amina Chebet in a course record time on Sunday.",
+                       "2024-01-28"))
+    with newswatch.open(str(tmp_path / "m.db")) as nw:
+        nw.ingest_records(recs)
+        events = {tuple(sorted(a["external_id"] for a in e["articles"])) for e in nw.events()}
+        assert events == {("a0", "a1", "a2"), ("b",)}
+        assert sorted(s["article_count"] for s in nw.stories()) == [1, 3]
+        assert sorted(len(s["events"]) for s in nw.stories()) == [1, 1]
+        conn = nw.store.conn
+        assert conn.execute("SELECT count(*) FROM events e WHERE articles !="
+                            " (SELECT count(*) FROM articles a WHERE a.event_id = e.id)").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM event_entities WHERE event_id NOT IN"
+                            " (SELECT id FROM events)").fetchone()[0] == 0
+
+
 def test_copies_group_with_the_earliest_as_canonical_whatever_the_order(tmp_path):
     reprint = BASE.replace("acting quickly", "acting fast").replace("on Thursday ", "") + " (Nordic Wire)"
     other = ("Heavy rain flooded the centre of Valencia on Sunday, and the regional government opened "

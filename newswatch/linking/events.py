@@ -26,6 +26,15 @@ The evidence of an article against a cluster (an event or a story):
   words), whose similarities are noisier;
 - ``size``: log of the cluster's article count.
 
+Consolidation mends what arrival order got wrong: after an article joins an
+event, the grown event is compared (as one large article, with the same event
+decision) with the other events the article was close to; when the decision
+says they are one happening (``merge_threshold`` in the model, chosen by the
+training script's replay), the smaller event is folded into the larger, and
+their stories become one. Stories are not merged on their own: measured,
+story-to-story merging joined different topics far more often than it mended
+splits (bench/train_linking.py's notes).
+
 Candidates: events active within ``EVENT_WINDOW_DAYS`` of the article's date
 (or estimated window), and undated events recently active; stories sharing
 one of its main entities or recently active; of those, the ``SHORTLIST``
@@ -51,6 +60,7 @@ STORY_RECENT_DAYS = 60
 UNDATED_CANDIDATES = 300  # events an undated article is compared with (the most recently active)
 SHORTLIST = 30  # candidates nearest in meaning that get the full comparison
 SHORT_WORDS = 40
+MERGE_CANDIDATES = 5  # runners-up an event is checked against for consolidation
 EVENT, STORY = "event", "story"
 
 
@@ -179,6 +189,7 @@ class Decision:
     weights: dict[str, float]
     bias: float
     threshold: float
+    merge_threshold: float | None = None  # two clusters are one when their pair scores this much (None: never)
 
     def score(self, features: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -193,7 +204,7 @@ class Decision:
 def load_model() -> dict[str, Decision]:
     """The shipped decisions (``linking_model.json``, written by bench/train_linking.py)."""
     data = json.loads(resources.files("newswatch.linking").joinpath("linking_model.json").read_text("utf-8"))
-    return {level: Decision(level, spec["weights"], spec["bias"], spec["threshold"])
+    return {level: Decision(level, spec["weights"], spec["bias"], spec["threshold"], spec.get("merge_threshold"))
             for level, spec in data["decisions"].items()}
 
 
@@ -201,13 +212,31 @@ def load_model() -> dict[str, Decision]:
 THRESHOLDS: dict[str, float | None] = {EVENT: None, STORY: None}
 
 
-def choose(level: str, f: Features, candidates: list[Cluster]) -> tuple[int | None, float]:
-    """The most probable candidate if its probability reaches the threshold (ties: lowest id), else None."""
+def rank(level: str, f: Features, candidates: list[Cluster]) -> list[tuple[float, Cluster]]:
+    """Candidates with their probability of being ``f``'s cluster, most probable first (ties: lowest id)."""
     decision = load_model()[level]
-    threshold = THRESHOLDS.get(level) or decision.threshold
-    best_id, best_p = None, 0.0
-    for c in sorted(candidates, key=lambda c: c.id):
-        p = decision.score(pair_features(f, c))
-        if p > best_p:
-            best_id, best_p = c.id, p
-    return (best_id if best_p >= threshold else None), best_p
+    scored = [(decision.score(pair_features(f, c)), c) for c in candidates]
+    return sorted(scored, key=lambda pc: (-pc[0], pc[1].id))
+
+
+def best(level: str, ranked: list[tuple[float, Cluster]]) -> tuple[int | None, float]:
+    """The first of ``rank``'s list if its probability reaches the threshold, else None; and that probability."""
+    if not ranked:
+        return None, 0.0
+    threshold = THRESHOLDS.get(level) or load_model()[level].threshold
+    p, cluster = ranked[0]
+    return (cluster.id if p >= threshold else None), p
+
+
+def choose(level: str, f: Features, candidates: list[Cluster]) -> tuple[int | None, float]:
+    """The most probable candidate if its probability reaches the threshold, else None."""
+    return best(level, rank(level, f, candidates))
+
+
+def should_merge(level: str, grown: Cluster, other: Cluster, decision: Decision | None = None) -> float | None:
+    """The probability that two clusters are one, when it reaches the merge threshold; else None."""
+    decision = decision or load_model()[level]
+    if decision.merge_threshold is None:
+        return None
+    p = decision.score(pair_features(grown.as_features(), other))
+    return p if p >= decision.merge_threshold else None

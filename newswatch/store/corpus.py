@@ -195,10 +195,13 @@ class CorpusLinker:
         q = self.conn.execute
         f = self.features(art)
         event_id = None
+        runners: list[ev.Cluster] = []
         if copy_of is not None:  # a copy belongs where its original is
             event_id = q("SELECT event_id FROM articles WHERE id = ?", (copy_of,)).fetchone()[0]
         if event_id is None:
-            event_id, _ = ev.choose(ev.EVENT, f, self._event_candidates(f))
+            ranked = ev.rank(ev.EVENT, f, self._event_candidates(f))
+            event_id, _ = ev.best(ev.EVENT, ranked)
+            runners = [c for _, c in ranked if c.id != event_id][:ev.MERGE_CANDIDATES]
         if event_id is None:
             story_id, _ = ev.choose(ev.STORY, f, self._story_candidates(f))
             if story_id is None:
@@ -212,7 +215,66 @@ class CorpusLinker:
         self._absorb("events", event_id, article_id, f)
         self._absorb("stories", story_id, article_id, f)
         self._retitle(event_id, story_id, article_id, art)
+        event_id = self._consolidate(event_id, runners, article_id)
+        story_id = q("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()[0]
         return event_id, story_id
+
+    # -- consolidation: mending what arrival order split ----------------------------
+
+    def _consolidate(self, event_id: int, runners: list[ev.Cluster], seq: int) -> int:
+        """Fold into the grown event every runner-up the event decision now calls the same happening.
+
+        The runners-up are the events the article itself was nearly put in: an
+        article close to two events is the evidence that they may be one.
+        Returns the id of the event the article is in at the end.
+        """
+        for other in runners:
+            row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+            grown = self._clusters("events", [row])[0]
+            current = self.conn.execute("SELECT * FROM events WHERE id = ?", (other.id,)).fetchone()
+            if current is None:
+                continue
+            other = self._clusters("events", [current])[0]
+            if ev.should_merge(ev.EVENT, grown, other) is None:
+                continue
+            keep, gone = (grown, other) if (grown.size, -grown.id) >= (other.size, -other.id) else (other, grown)
+            self._merge_events(keep, gone, seq)
+            event_id = keep.id
+        return event_id
+
+    def _merge_events(self, keep: ev.Cluster, gone: ev.Cluster, seq: int) -> None:
+        q = self.conn.execute
+        keep_story = q("SELECT story_id FROM events WHERE id = ?", (keep.id,)).fetchone()[0]
+        gone_story = q("SELECT story_id FROM events WHERE id = ?", (gone.id,)).fetchone()[0]
+        if gone_story != keep_story:  # one happening is in one story
+            self._merge_stories(keep_story, gone_story, seq)
+        q("UPDATE articles SET event_id = ? WHERE event_id = ?", (keep.id, gone.id))
+        self._fold("events", keep, gone, seq)
+        q("UPDATE stories SET events = events - 1 WHERE id = ?", (keep_story,))
+        title = q("SELECT title FROM events WHERE story_id = ? ORDER BY articles DESC, id LIMIT 1",
+                  (keep_story,)).fetchone()
+        q("UPDATE stories SET title = ? WHERE id = ?", (title[0], keep_story))
+
+    def _merge_stories(self, keep_id: int, gone_id: int, seq: int) -> None:
+        q = self.conn.execute
+        rows = q("SELECT * FROM stories WHERE id IN (?, ?)", (keep_id, gone_id)).fetchall()
+        by_id = {c.id: c for c in self._clusters("stories", rows)}
+        n_events = sum(r["events"] for r in rows)
+        q("UPDATE events SET story_id = ? WHERE story_id = ?", (keep_id, gone_id))
+        self._fold("stories", by_id[keep_id], by_id[gone_id], seq)
+        q("UPDATE stories SET events = ? WHERE id = ?", (n_events, keep_id))
+
+    def _fold(self, table: str, keep: ev.Cluster, gone: ev.Cluster, seq: int) -> None:
+        """``gone``'s sums into ``keep``, then ``gone`` deleted (its members must already point at ``keep``)."""
+        entity_table, key = self._ENTITY_TABLE[table]
+        keep.merge(gone)
+        self._save(table, keep, seq)
+        self.conn.executemany(
+            f"INSERT INTO {entity_table} ({key}, entity_id, weight) VALUES (?,?,?)"
+            " ON CONFLICT DO UPDATE SET weight = excluded.weight",
+            [(keep.id, e, w) for e, w in keep.entities.items()])
+        self.conn.execute(f"DELETE FROM {entity_table} WHERE {key} = ?", (gone.id,))
+        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (gone.id,))
 
     def _absorb(self, table: str, cluster_id: int, article_id: int, f: ev.Features) -> None:
         row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (cluster_id,)).fetchone()
