@@ -101,6 +101,10 @@ class ServeOptions:
     #: Rows per page on the web pages; the API's ``limit`` is capped at ``max_page``.
     page_size: int = 20
     max_page: int = 500
+    #: A story page shows this many events at a time (a story can hold hundreds),
+    #: each with at most ``event_rows_shown`` of its reports (its event page has them all).
+    story_events_per_page: int = 12
+    event_rows_shown: int = 5
 
     def __post_init__(self):
         if not 1 <= self.port <= 65535:

@@ -1,6 +1,7 @@
 """The JSON API, over HTTP, against a real `newswatch serve` on the demo corpus."""
 
 import json
+import re
 import time
 
 import pytest
@@ -150,3 +151,27 @@ def test_empty_corpus_pages_say_what_to_do(tmp_path):
         assert "No entities" in srv.http.get("/entities").text
     finally:
         srv.stop()
+
+
+def test_a_long_story_is_read_a_page_of_events_at_a_time(demo_db):
+    from fastapi.testclient import TestClient
+
+    from newswatch.config import ServeOptions
+    from newswatch.serve.app import create_app
+
+    app = create_app(str(demo_db), ServeOptions(story_events_per_page=2, event_rows_shown=1))
+    with TestClient(app) as client:
+        biggest = max(client.get("/api/stories").json(), key=lambda s: len(s["events"]))
+        n_events = len(biggest["events"])
+        assert n_events > 2
+        seen = []
+        for page in range(1, n_events):
+            html = client.get(f"/stories/{biggest['id']}", params={"page": page}).text
+            seen += re.findall(r'<li class="tl-event" id="event-(\d+)"', html)
+            if 'rel="next"' not in html:
+                break
+        # Every event once, two per page, and the event page holds the reports left out.
+        assert sorted(map(int, seen)) == sorted(biggest["events"])
+        assert page == (n_events + 1) // 2
+        assert "more report" in "".join(client.get(f"/stories/{biggest['id']}", params={"page": p}).text
+                                        for p in range(1, page + 1))

@@ -68,15 +68,20 @@ def home(request: Request, page: Page = 1):
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: Annotated[int, Path(ge=1)]):
+def story(request: Request, story_id: Annotated[int, Path(ge=1)], page: Page = 1):
     nw = corpus(request)
     found = nw.story(story_id)
+    options = _state(request).options
+    timeline, size, shown = found["timeline"], options.story_events_per_page, options.event_rows_shown
+    start = (page - 1) * size
     events = []
-    for item in found["timeline"]:
+    for item in timeline[start:start + size]:
         event = nw.event(item["id"])
-        event["rows"] = nw.store.event_articles(item["id"])
+        rows = nw.store.event_articles(item["id"])
+        event["rows"], event["more_rows"] = rows[:shown], max(0, len(rows) - shown)
         events.append(event)
     return render(request, "story.html", story=found, events=events,
+                  pager=_pager(request, page, start + size < len(timeline)),
                   volume=chart(nw.store.activity(story_id=story_id)),
                   sources=nw.store.story_sources(story_id), quotes=nw.store.story_quotes(story_id))
 
