@@ -51,6 +51,9 @@ def registered() -> list[str]:
 #: starting them (and loading the models they inherit) costs more than it
 #: saves on small ingests.
 PARALLEL_AFTER = 200
+#: Articles sent to a worker as one task: the NER model runs them as one batch,
+#: and the round trip between processes is paid once per task.
+WORKER_BATCH = 16
 _WORKER: Pipeline | None = None
 
 
@@ -85,8 +88,10 @@ class Pipeline:
         global _WORKER
         _WORKER = self
         context = multiprocessing.get_context("fork")
+        batches = _batched(itertools.chain([first], stream), WORKER_BATCH)
         with context.Pool(workers) as pool:
-            yield from pool.imap(_analyse_in_worker, itertools.chain([first], stream), chunksize=4)
+            for batch in pool.imap(_analyse_in_worker, batches):
+                yield from batch
 
     def _pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         stream: Iterable[Article] = articles
@@ -95,8 +100,23 @@ class Pipeline:
         return iter(stream)
 
 
-def _analyse_in_worker(article: Article) -> Article:
-    return next(_WORKER._pipe([article]))
+def _batched(stream: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while batch := list(itertools.islice(stream, size)):
+        yield batch
+
+
+def _analyse_in_worker(batch: list[Article]) -> list[Article]:
+    try:
+        return list(_WORKER._pipe(batch))
+    except Exception:  # a batched component failed: one article at a time, so only the culprit is lost
+        out = []
+        for article in batch:
+            try:
+                out.extend(_WORKER._pipe([article]))
+            except Exception as exc:
+                article.error = f"analysis failed: {type(exc).__name__}: {exc}"
+                out.append(article)
+        return out
 
 
 def _guarded(name: str, component: Component, stream: Iterable[Article]) -> Iterator[Article]:
