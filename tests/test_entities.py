@@ -23,6 +23,11 @@ def chains(art: Article) -> dict[str, set[str]]:
     ("George Bush", "Jeb Bush", False),
     ("Sergei Lavrov", "Sergei Shoigu", False),
     ("Rafael Monteiro", "Rafael Montevideo", False),
+    ("George H. W. Bush", "George W. Bush", False),
+    ("George H.W. Bush", "George H. W. Bush", True),
+    ("George W. Bush", "George Bush", True),
+    ("Martin Luther King Jr.", "Martin Luther King Sr.", False),
+    ("Martin Luther King Jr.", "Martin Luther King", True),
 ])
 def test_person_name_rules(a, b, same):
     assert names.person_match(a, b) is same
@@ -33,6 +38,34 @@ def test_organisation_names_acronyms_and_typos():
     assert names.names_match("EU", "European Union")
     assert not names.names_match("Russia", "Prussia")
     assert not names.names_match("European Union", "European Commission")
+
+
+def test_acronyms_join_names_across_articles_only_with_evidence():
+    assert not names.is_acronym_of("US", "U.S. Stocks")  # a name containing the letters is no expansion
+    newcastle = [Candidate(1, "ORG", ["Newcastle Central"], 4)]
+    assert decide("ORG", ["NC"], newcastle).entity_id is None
+    assert decide("ORG", ["District Court"], [Candidate(2, "ORG", ["DC"], 9)]).entity_id is None
+    # Once an article has written them together, the pair is one organisation everywhere.
+    nato = [Candidate(3, "ORG", ["NATO", "North Atlantic Treaty Organization"], 20)]
+    assert decide("ORG", ["North Atlantic Treaty Organization"], nato).entity_id == 3
+    assert decide("ORG", ["EU", "European Union"], [Candidate(4, "ORG", ["European Union"], 5)]).entity_id == 4
+
+
+def test_generations_and_middle_initials_are_different_people_and_a_bare_name_is_not_guessed():
+    presidents = [Candidate(1, "PERSON", ["George H. W. Bush"], 8), Candidate(2, "PERSON", ["George W. Bush"], 9)]
+    assert decide("PERSON", ["George W. Bush"], presidents).entity_id == 2
+    assert decide("PERSON", ["George H.W. Bush"], presidents).entity_id == 1
+    assert decide("PERSON", ["George Bush"], presidents).entity_id is None
+
+
+def test_names_carry_no_stray_symbols():
+    from newswatch.analysis.entities import mentions_from_spans
+
+    # Spans as the model sometimes returns them, with a symbol or a quotation mark caught in.
+    text = "Fans cheered Patti Smith + band, and “Lenny Kaye” too; the U.S. team came."
+    spans = [(text.index("Patti"), text.index(" band"), "PERSON"), (text.index("“"), text.index(" too"), "PERSON"),
+             (text.index("U.S."), text.index(" team"), "GPE")]
+    assert [m.text for m in mentions_from_spans(text, spans)] == ["Patti Smith", "Lenny Kaye", "U.S."]
 
 
 def test_corpus_linking_never_merges_people_who_only_share_a_surname():

@@ -83,6 +83,11 @@ def load_model():
 # -- mentions ----------------------------------------------------------------
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The name inside a model's span: no leading 'the', possessive, or stray symbols at either end."""
+    while start < end and not (text[start].isalnum() or text[start] in "(["):
+        start += 1  # '+Patti Smith', '“Name'
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)]'’"):
+        end -= 1  # 'Patti Smith +', 'Name”'
     span = text[start:end]
     lead = re.match(r"(?i:the)\s+", span)
     if lead and end - start - lead.end() > 2:

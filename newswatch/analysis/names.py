@@ -14,6 +14,10 @@ True
 True
 >>> person_match("George Bush", "Jeb Bush")
 False
+>>> person_match("George H. W. Bush", "George W. Bush"), person_match("George W. Bush", "George Bush")
+(False, True)
+>>> person_match("Martin Luther King Jr.", "Martin Luther King Sr.")
+False
 >>> acronym("North Atlantic Treaty Organization")
 'nato'
 """
@@ -36,7 +40,9 @@ FIRST_NAME_SIMILARITY = 0.88
 #: Token-sort ratio above which two multi-word organisation or place names are variants.
 NAME_RATIO = 92
 
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "rev", "jr", "sr", "ii", "iii"}
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "rev"}
+#: Generational suffixes: not part of the surname, but two different ones are two people.
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _NAME_STOPWORDS = {"of", "the", "and", "for", "de", "la", "le", "du", "des", "del", "di", "van", "von", "&"}
 _PUNCT = re.compile(r"[^\w\s-]")
 
@@ -56,7 +62,20 @@ def name_tokens(name: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _name_tokens(name: str) -> tuple[str, ...]:
-    return tuple(t for t in fold(name).split() if t not in _HONORIFICS)
+    return tuple(t for t in fold(name).split() if t not in _HONORIFICS and t not in _SUFFIXES)
+
+
+def generation(name: str) -> str | None:
+    """The generational suffix of a name ('jr', 'sr', 'ii', ...), if it has one."""
+    found = [t for t in fold(name).split() if t in _SUFFIXES]
+    return found[-1] if found else None
+
+
+def middle_initials(name: str) -> str:
+    """Initials of the names between the first and the last: 'George H. W. Bush' -> 'hw'."""
+    # Read from the raw name, so that "H.W." is two initials as "H. W." is.
+    words = [w for w in re.findall(r"[^\W\d_]+", name) if fold(w) not in _HONORIFICS | _SUFFIXES]
+    return "".join(fold(w)[:1] for w in words[1:-1])
 
 
 def surname(name: str) -> str:
@@ -86,6 +105,14 @@ def person_match(a: str, b: str) -> bool:
     ta, tb = name_tokens(a), name_tokens(b)
     if len(ta) < 2 or len(tb) < 2:
         return False
+    # Middle names or initials on both sides must agree (George H. W. Bush is not George W. Bush);
+    # one side without them is the same person written shorter.
+    ma, mb = middle_initials(a), middle_initials(b)
+    if ma and mb and ma != mb:
+        return False
+    ga, gb = generation(a), generation(b)
+    if ga and gb and ga != gb:
+        return False
     return surnames_match(ta[-1], tb[-1]) and first_names_compatible(ta[0], tb[0])
 
 
@@ -114,16 +141,32 @@ def acronym(name: str) -> str:
 def is_acronym_of(short: str, long: str) -> bool:
     """'NATO' and 'North Atlantic Treaty Organization'; 'EU' and 'European Union'."""
     s = short.replace(".", "").strip()
-    return s.isupper() and 2 <= len(s) <= 8 and acronym(long) == s.lower()
+    if not (s.isupper() and 2 <= len(s) <= 8) or s.lower() in fold(long).split():
+        return False  # "U.S. Stocks" is not what "US" stands for
+    return acronym(long) == s.lower()
 
 
-def names_match(a: str, b: str) -> bool:
-    """Are two organisation/place/event names variants ('Munic Security Conference')?"""
+def attested_acronyms(variants: list[str]) -> set[str]:
+    """Acronyms (folded) whose expansion is among the same variants: the evidence that they are one name.
+
+    >>> sorted(attested_acronyms(["NATO", "North Atlantic Treaty Organization", "NC"]))
+    ['nato']
+    """
+    return {fold(s).replace(" ", "") for s in variants for long in variants if is_acronym_of(s, long)}
+
+
+def names_match(a: str, b: str, acronyms: bool = True) -> bool:
+    """Are two organisation/place/event names variants ('Munic Security Conference')?
+
+    With ``acronyms=False`` an acronym and a name it abbreviates are not taken
+    as one on the letters alone: "NC" fits Newcastle Central and Nissan
+    Connect, so across articles the pair needs evidence (``attested_acronyms``).
+    """
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return True
     if is_acronym_of(a, b) or is_acronym_of(b, a):
-        return True
+        return acronyms
     if min(len(fa), len(fb)) < 8 or (" " not in fa and " " not in fb):
         return False  # short or single words: too risky to call a typo
     return fuzz.token_sort_ratio(fa, fb) >= NAME_RATIO

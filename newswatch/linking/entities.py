@@ -15,9 +15,13 @@ Rules, for people:
 - a surname-only entity made earlier is folded into the full-name entity
   when that becomes the only person of that surname.
 
-For organisations, places and events: the same folded name, an acronym and
-its expansion ("NATO" / "North Atlantic Treaty Organization"), or a near
-spelling of a long multi-word name ("Munic Security Conference").
+For organisations, places and events: the same folded name, a near spelling
+of a long multi-word name ("Munic Security Conference"), or an acronym and
+its expansion ("NATO" / "North Atlantic Treaty Organization") once an
+article has used them together.
+
+People with different middle initials (George H. W. / George W. Bush) or
+different generational suffixes (Jr. / Sr.) are two people.
 
 >>> people = [Candidate(1, "PERSON", ["Jens Stoltenberg", "Stoltenberg"], 12)]
 >>> decide("PERSON", ["Stolteberg"], people).entity_id
@@ -144,6 +148,8 @@ def _decide_person(variants: list[str], people: list[Candidate]) -> Decision:
     if full:
         folded = {names.fold(v) for v in full}
         matches = [c for c in people if any(names.person_match(f, n) for f in full for n in c.full_names)]
+        if len(matches) > 1 and not any(f in m.full_names for m in matches for f in full) and _distinct(matches):
+            return Decision(None)  # "George Bush" when the corpus knows George H. W. and George W.: no guess
         if matches:
             best = max(matches, key=lambda c: (bool(folded & c.folded), c.mentions, -c.id))
             return Decision(best.id, _absorbable(best, people, names.surname(full[0])))
@@ -163,6 +169,13 @@ def _decide_person(variants: list[str], people: list[Candidate]) -> Decision:
     return Decision(lone[0].id if lone else None)
 
 
+def _distinct(people: list[Candidate]) -> bool:
+    """Do these candidates include two whose full names cannot be one person?"""
+    fulls = [c.full_names for c in people]
+    return any(not any(names.person_match(a, b) for a in fulls[i] for b in fulls[j])
+               for i in range(len(fulls)) for j in range(i + 1, len(fulls)))
+
+
 def _absorbable(target: Candidate, people: list[Candidate], surname: str) -> list[int]:
     """Surname-only entities that can now only mean ``target``."""
     rivals = [c for c in people if c.id != target.id and c.full_names and surname in c.surnames]
@@ -173,7 +186,26 @@ def _absorbable(target: Candidate, people: list[Candidate], surname: str) -> lis
 
 
 def _decide_name(kind: str, variants: list[str], pool: list[Candidate]) -> Decision:
-    matches = [c for c in pool if any(names.names_match(v, n) for v in variants for n in c.names)]
+    """Organisations, places, events: same folded name, a near spelling, or an acronym with evidence.
+
+    An acronym joins a name it abbreviates only when one article has shown
+    them together (this chain's variants, or the entity's, hold both):
+    "NC" is not every name whose initials are N and C.
+    """
+    attested = names.attested_acronyms(variants)
+
+    def fits(c: Candidate) -> bool:
+        known = attested | names.attested_acronyms(c.names)
+        for v in variants:
+            for n in c.names:
+                if names.names_match(v, n, acronyms=False):
+                    return True
+                if names.names_match(v, n) and (names.fold(v).replace(" ", "") in known
+                                                or names.fold(n).replace(" ", "") in known):
+                    return True
+        return False
+
+    matches = [c for c in pool if fits(c)]
     if not matches:
         return Decision(None)
     folded = {names.fold(v) for v in variants}
