@@ -146,13 +146,18 @@ def is_acronym_of(short: str, long: str) -> bool:
     return acronym(long) == s.lower()
 
 
+def acronym_key(name: str) -> str:
+    """How an acronym is compared, however it is written: 'U.S.', 'US' and 'u s' -> 'us'."""
+    return fold(name).replace(" ", "")
+
+
 def attested_acronyms(variants: list[str]) -> set[str]:
     """Acronyms (folded) whose expansion is among the same variants: the evidence that they are one name.
 
     >>> sorted(attested_acronyms(["NATO", "North Atlantic Treaty Organization", "NC"]))
     ['nato']
     """
-    return {fold(s).replace(" ", "") for s in variants for long in variants if is_acronym_of(s, long)}
+    return {acronym_key(s) for s in variants for long in variants if is_acronym_of(s, long)}
 
 
 def names_match(a: str, b: str, acronyms: bool = True) -> bool:

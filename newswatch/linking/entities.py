@@ -200,8 +200,7 @@ def _decide_name(kind: str, variants: list[str], pool: list[Candidate]) -> Decis
             for n in c.names:
                 if names.names_match(v, n, acronyms=False):
                     return True
-                if names.names_match(v, n) and (names.fold(v).replace(" ", "") in known
-                                                or names.fold(n).replace(" ", "") in known):
+                if names.names_match(v, n) and (names.acronym_key(v) in known or names.acronym_key(n) in known):
                     return True
         return False
 

@@ -228,19 +228,17 @@ class CorpusLinker:
         article close to two events is the evidence that they may be one.
         Returns the id of the event the article is in at the end.
         """
-        for other in runners:
-            row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
-            grown = self._clusters("events", [row])[0]
-            current = self.conn.execute("SELECT * FROM events WHERE id = ?", (other.id,)).fetchone()
-            if current is None:
-                continue
-            other = self._clusters("events", [current])[0]
-            if ev.should_merge(ev.EVENT, grown, other) is None:
+        row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+        grown = self._clusters("events", [row])[0]
+        folded: set[int] = set()
+        for other in runners:  # loaded for this article's decision: current unless folded just now
+            if other.id in folded or ev.should_merge(ev.EVENT, grown, other) is None:
                 continue
             keep, gone = (grown, other) if (grown.size, -grown.id) >= (other.size, -other.id) else (other, grown)
             self._merge_events(keep, gone, seq)
-            event_id = keep.id
-        return event_id
+            folded.add(gone.id)
+            grown = keep  # merge() left the surviving cluster's sums up to date in memory
+        return grown.id
 
     def _merge_events(self, keep: ev.Cluster, gone: ev.Cluster, seq: int) -> None:
         q = self.conn.execute
@@ -251,9 +249,7 @@ class CorpusLinker:
         q("UPDATE articles SET event_id = ? WHERE event_id = ?", (keep.id, gone.id))
         self._fold("events", keep, gone, seq)
         q("UPDATE stories SET events = events - 1 WHERE id = ?", (keep_story,))
-        title = q("SELECT title FROM events WHERE story_id = ? ORDER BY articles DESC, id LIMIT 1",
-                  (keep_story,)).fetchone()
-        q("UPDATE stories SET title = ? WHERE id = ?", (title[0], keep_story))
+        self._retitle_story(keep_story)
 
     def _merge_stories(self, keep_id: int, gone_id: int, seq: int) -> None:
         q = self.conn.execute
@@ -310,5 +306,9 @@ class CorpusLinker:
         if better:
             title = art.title or (art.text[:80] + "…" if len(art.text) > 80 else art.text)
             q("UPDATE events SET title = ?, title_article = ? WHERE id = ?", (title, article_id, event_id))
-        top = q("SELECT title FROM events WHERE story_id = ? ORDER BY articles DESC, id LIMIT 1", (story_id,)).fetchone()
-        q("UPDATE stories SET title = ? WHERE id = ?", (top[0], story_id))
+        self._retitle_story(story_id)
+
+    def _retitle_story(self, story_id: int) -> None:
+        top = self.conn.execute("SELECT title FROM events WHERE story_id = ? ORDER BY articles DESC, id LIMIT 1",
+                                (story_id,)).fetchone()
+        self.conn.execute("UPDATE stories SET title = ? WHERE id = ?", (top[0], story_id))
