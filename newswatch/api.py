@@ -27,6 +27,7 @@ from .errors import InputError, NotFoundError
 from . import errors
 from .sources import read_inputs
 from .sources.jsonl import parse_record
+from .sources.validate import validate
 from .store import ArticleFilter, Store, open_store
 
 EXPORT_FIELDS = ("id", "newswatch_id", "title", "text", "url", "source", "author", "published", "language")
@@ -95,7 +96,7 @@ class Newswatch:
         batch: list[Article] = []
 
         def flush():
-            for art, result in zip(batch, self.store.add_articles(batch)):
+            for art, result in self._store_batch(batch, report):
                 if result.duplicate:
                     report.duplicates += 1
                     report.duplicate_of.append({"input": art.raw.origin, "id": result.id, "reason": result.reason})
@@ -108,14 +109,17 @@ class Newswatch:
 
         def articles() -> Iterator[Article]:
             for item in items:
-                if isinstance(item, InputError):
-                    report.failed.append(item)
-                    if progress:
-                        progress(report)
-                    continue
-                if options.default_source and not item.source:
-                    item.source = options.default_source
-                yield Article(item)
+                if isinstance(item, RawDocument):
+                    if options.default_source and not item.source:
+                        item.source = options.default_source
+                    try:
+                        yield Article(validate(item))
+                        continue
+                    except InputError as exc:
+                        item = exc
+                report.failed.append(item)
+                if progress:
+                    progress(report)
 
         for article in pipeline.pipe(articles(), workers=options.workers):
             if article.error is None and not article.text.strip():
@@ -132,6 +136,24 @@ class Newswatch:
         elif progress:
             progress(report)
         return report
+
+    def _store_batch(self, batch: list[Article], report: IngestReport) -> list[tuple[Article, object]]:
+        """Store a batch in one transaction; if an article in it breaks linking, store the rest one by one.
+
+        Database errors (locked, disk full) are not the article's fault and
+        stop the ingest; anything else is a defect that one article's content
+        triggered, and costs only that article (reported with its reason).
+        """
+        try:
+            return list(zip(batch, self.store.add_articles(batch)))
+        except Exception as exc:
+            if isinstance(exc, self.store.database_errors):
+                raise
+            if len(batch) == 1:
+                report.failed.append(InputError(batch[0].raw.origin, f"could not be stored: {type(exc).__name__}: "
+                                                f"{exc}", errors.ANALYSIS_FAILED))
+                return []
+        return [pair for art in batch for pair in self._store_batch([art], report)]
 
     # -- reading ------------------------------------------------------------
 

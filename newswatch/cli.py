@@ -142,7 +142,7 @@ def _run_ingest(obj: _Context, inputs, reference_date, max_bytes, timeout, allow
         click.echo(f"{report.ingested} new, {report.duplicates} duplicate(s) (already stored), "
                    f"{len(report.failed)} failed")
         for err in report.failed:
-            click.echo(f"  failed: {err}", err=True)
+            click.echo(f"  failed [{err.code}]: {err}", err=True)
     if report.failed:
         sys.exit(1)
 

@@ -26,6 +26,12 @@ DEFAULT_LANGUAGES = (
 SKIPPED_SUFFIXES = frozenset({".db", ".db-wal", ".db-shm", ".sqlite", ".pyc", ".gz", ".zip"})
 
 
+#: Names and quotes are read from at most this many characters of an article
+#: (the first ones): far beyond any news report, and it keeps the model's time
+#: and memory bounded on a runaway input. The whole text is still stored.
+ANALYSED_CHARS = 100_000
+
+
 def default_db_path() -> str:
     return os.environ.get("NEWSWATCH_DB") or DEFAULT_DB
 
@@ -62,6 +68,9 @@ class IngestOptions:
     workers: int = min(2, os.cpu_count() or 1)
     #: User-Agent sent when fetching URLs.
     user_agent: str = "newswatch/0.1 (+offline news monitor)"
+    #: Seconds one article may spend in one analysis step before it fails alone
+    #: (enforced where the ingest runs on a process's main thread: the CLI and its workers).
+    analysis_timeout: float = 30.0
 
     def __post_init__(self):
         if self.max_bytes <= 0:
@@ -70,6 +79,8 @@ class IngestOptions:
             raise ValueError(f"fetch_timeout must be positive seconds, got {self.fetch_timeout}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.analysis_timeout <= 0:
+            raise ValueError(f"analysis_timeout must be positive seconds, got {self.analysis_timeout}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
 

@@ -78,7 +78,7 @@ def test_bad_inputs_beside_good_ones(cli, tmp_path):
     assert "empty" in failed[str(tmp_path / "empty.txt")] and "PNG" in failed[str(tmp_path / "image.png")]
     # without --json every failure is one line on stderr
     proc = cli.run("ingest", tmp_path / "missing.txt", check_rc=1)
-    assert [line.strip() for line in proc.stderr.splitlines()] == [f"failed: {tmp_path / 'missing.txt'}: no such file or directory"]
+    assert [line.strip() for line in proc.stderr.splitlines()] == [f"failed [E101]: {tmp_path / 'missing.txt'}: no such file or directory"]
 
 
 def test_stdin_and_usage_errors(cli):

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..config import IngestOptions
 from ..documents import Article
+from .budget import AnalysisTimeout, time_budget
 
 Component = Callable[[Article], Article]
 _REGISTRY: dict[str, Callable[[IngestOptions], Component]] = {}
@@ -95,8 +96,10 @@ class Pipeline:
 
     def _pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         stream: Iterable[Article] = articles
+        budget = self.options.analysis_timeout
         for name, component in zip(self.names, self.components):
-            stream = component.pipe(stream) if hasattr(component, "pipe") else _guarded(name, component, stream)
+            guard = _guarded_pipe if hasattr(component, "pipe") else _guarded
+            stream = guard(name, component, stream, budget)
         return iter(stream)
 
 
@@ -119,14 +122,29 @@ def _analyse_in_worker(batch: list[Article]) -> list[Article]:
         return out
 
 
-def _guarded(name: str, component: Component, stream: Iterable[Article]) -> Iterator[Article]:
+def _guarded(name: str, component: Component, stream: Iterable[Article], budget: float) -> Iterator[Article]:
+    """One article at a time, each within ``budget`` seconds; a failure is that article's alone."""
     for article in stream:
         if article.error is None:
             try:
-                article = component(article)
+                with time_budget(budget, f"analysis step {name!r}"):
+                    article = component(article)
+            except AnalysisTimeout as exc:
+                article.error = f"{exc} on this article; it was not stored"
             except Exception as exc:  # one article's failure never costs the others
                 article.error = f"analysis step {name!r} failed: {type(exc).__name__}: {exc}"
         yield article
+
+
+def _guarded_pipe(name: str, component, stream: Iterable[Article], budget: float) -> Iterator[Article]:
+    """A batched component, a batch at a time; a batch that fails or overruns is redone one article at a time."""
+    for batch in _batched(iter(stream), WORKER_BATCH):
+        try:
+            with time_budget(budget, f"analysis step {name!r}"):  # a normal batch takes a second or two
+                done = list(component.pipe(batch))
+        except Exception:  # including AnalysisTimeout: find the culprit, keep the rest
+            done = list(_guarded(name, component, batch, budget))
+        yield from done
 
 
 @register("clean")

@@ -27,8 +27,10 @@ they are among those mentioned. Otherwise the speaker stays unresolved
 
 from __future__ import annotations
 
+import bisect
 import re
 
+from ..config import ANALYSED_CHARS
 from ..documents import Article, Quote
 from . import names
 from .entities import ROLE_HEADS, ROLE_MODIFIERS
@@ -89,7 +91,16 @@ _ACCORDING = re.compile(rf"^(?P<cue>According to)\s+(?P<spk>{_SPEAKER}),\s+(?P<c
 _TRAILING = re.compile(rf"^(?P<c1>.+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?:,\s+(?P<c2>.+?)|\s+[^,]{{0,40}}?)?[.!?]?$")
 # "Mook refused to speculate, adding that he would be on vacation."
 _PARTICIPLE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s+(?:that\s+)?(?P<content>[^“”\"].{{9,}})$")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’]?|$)")
+# The ending is optional rather than "or end of text", so a long line without
+# one is matched once, not retried from every position (which was quadratic).
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’]?)?")
+_QUOTE_OPEN = re.compile(r"[“\"«]")
+#: How far from a quote mark its speaker and cue are looked for, and how far a
+#: paragraph's edges are looked for: bounded, so many quotes cost linear time.
+CUE_REACH = 400
+PARAGRAPH_REACH = 5000
+#: A "sentence" longer than this is not prose (a table, a list run together) and is not read for indirect speech.
+LONGEST_SENTENCE = 2000
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Jr|Sr|Prof|Capt|Lt|Col|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)|\b[A-Z])\.$")
 #: Words that make a cue-like verb not speech ("said" as an adjective is rare; these are subjects that never speak).
 _NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"}
@@ -106,7 +117,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start += 1
         if start >= end:
             continue
-        if spans and (_ABBREV.search(text[spans[-1][0]:spans[-1][1]]) or text[start].islower()) \
+        if spans and (_ABBREV.search(text[max(spans[-1][0], spans[-1][1] - 12):spans[-1][1]])
+                      or text[start].islower()) \
                 and "\n" not in text[spans[-1][1]:start]:
             spans[-1] = (spans[-1][0], end)
         else:
@@ -121,10 +133,10 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
     spans = []
     i = 0
     while True:
-        m = re.search(r"[“\"«]", text[i:])
+        m = _QUOTE_OPEN.search(text, i)
         if not m:
             break
-        open_at = i + m.start()
+        open_at = m.start()
         opener = text[open_at]
         closers = "”\"" if opener in "“\"" else "»"
         j = open_at + 1
@@ -168,9 +180,10 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n\n", 0, pos)
-    end = text.find("\n\n", pos)
-    return (0 if start < 0 else start + 2), (len(text) if end < 0 else end)
+    low, high = max(0, pos - PARAGRAPH_REACH), min(len(text), pos + PARAGRAPH_REACH)
+    start = text.rfind("\n\n", low, pos)
+    end = text.find("\n\n", pos, high)
+    return (low if start < 0 else start + 2), (high if end < 0 else end)
 
 
 def direct_quotes(text: str) -> list[Quote]:
@@ -196,12 +209,12 @@ def direct_quotes(text: str) -> list[Quote]:
                     cue = after.group(f"cue{n}") if n != "4" else "—"
                     break
         if spk is None:
-            before = _BEFORE.search(text, para_start, mark_start)
+            before = _BEFORE.search(text, max(para_start, mark_start - CUE_REACH), mark_start)
             if before:
                 spk = (before.start("spk"), before.end("spk"))
                 cue = before.group("cue")
         if spk is None:
-            participle = _PARTICIPLE_BEFORE.search(text, para_start, mark_start)
+            participle = _PARTICIPLE_BEFORE.search(text, max(para_start, mark_start - CUE_REACH), mark_start)
             if participle:
                 sent_start = _sentence_start(text, participle.start())
                 subject = _SUBJECT.match(text, sent_start, participle.start())
@@ -221,9 +234,19 @@ def direct_quotes(text: str) -> list[Quote]:
 
 def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
     out: list[Quote] = []
+    merged: list[list[int]] = []  # the taken spans as disjoint intervals, in order
+    for s, e in sorted(taken):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    merged_starts = [s for s, _ in merged]
     for s_start, s_end in sentences(text):
+        if s_end - s_start > LONGEST_SENTENCE:
+            continue
         sentence = text[s_start:s_end]
-        if any(s < s_end and s_start < e for s, e in taken):
+        before = bisect.bisect_left(merged_starts, s_end) - 1  # the last interval starting inside or before
+        if before >= 0 and merged[before][1] > s_start:
             continue
         found = None
         m = _ACCORDING.match(sentence)
@@ -261,22 +284,31 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
 
 # -- speakers ------------------------------------------------------------------
 
-def _mention_chain_in(article: Article, start: int, end: int, people_only: bool) -> int | None:
-    inside = [m for m in article.mentions if m.chain >= 0 and start <= m.start and m.end <= end
-              and (m.type == "PERSON" or not people_only)]
+class _Mentions:
+    """An article's linked mentions in text order, for range lookups in logarithmic time."""
+
+    def __init__(self, article: Article):
+        self.ordered = sorted((m for m in article.mentions if m.chain >= 0), key=lambda m: m.start)
+        self.starts = [m.start for m in self.ordered]
+
+    def between(self, start: int, end: int) -> list:
+        return self.ordered[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
+
+
+def _mention_chain_in(mentions: _Mentions, start: int, end: int, people_only: bool) -> int | None:
+    inside = [m for m in mentions.between(start, end) if m.end <= end and (m.type == "PERSON" or not people_only)]
     if not inside:
         return None
     people = [m for m in inside if m.type == "PERSON"]
     return (people or inside)[-1].chain
 
 
-def _people_before(article: Article, pos: int) -> list[int]:
+def _people_before(article: Article, mentions: _Mentions, pos: int) -> list[int]:
     """Chains of people mentioned from the start of the previous paragraph up to pos, latest last."""
     para_start, _ = _paragraph_bounds(article.text, pos)
     prev_start, _ = _paragraph_bounds(article.text, max(0, para_start - 3))
     window_start = prev_start if para_start > 0 else 0
-    return [m.chain for m in sorted(article.mentions, key=lambda m: m.start)
-            if m.type == "PERSON" and m.chain >= 0 and window_start <= m.start < pos]
+    return [m.chain for m in mentions.between(window_start, pos) if m.type == "PERSON"]
 
 
 def _by_role(article: Article, phrase: str) -> int | None:
@@ -293,17 +325,18 @@ def _by_role(article: Article, phrase: str) -> int | None:
 
 def resolve_speakers(article: Article) -> None:
     last_speaker: int | None = None
+    mentions = _Mentions(article)
     for q in sorted(article.quotes, key=lambda q: q.speaker_start or 0):
         phrase = (q.speaker_text or "").strip()
         low = phrase.lower()
         words = low.split()
         head = words[:words.index("of")] if "of" in words else words
         nominal = bool(words) and words[0] in _DETERMINERS and any(w in ROLE_HEADS for w in head)
-        chain = _mention_chain_in(article, q.speaker_start, q.speaker_end, people_only=nominal)
+        chain = _mention_chain_in(mentions, q.speaker_start, q.speaker_end, people_only=nominal)
         if chain is None and (low in _PERSONAL or nominal):
             chain = _by_role(article, phrase) if low not in _PERSONAL else None
             if chain is None:
-                recent = _people_before(article, q.speaker_start)
+                recent = _people_before(article, mentions, q.speaker_start)
                 distinct = set(recent)
                 if len(distinct) == 1:
                     chain = recent[-1]
@@ -315,7 +348,7 @@ def resolve_speakers(article: Article) -> None:
 
 
 def extract_quotes(article: Article) -> Article:
-    text = article.text
+    text = article.text[:ANALYSED_CHARS]  # the part the names were read from
     direct = direct_quotes(text)
     taken = [(q.start, q.end) for q in direct]
     indirect = indirect_quotes(text, taken)

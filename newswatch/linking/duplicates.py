@@ -46,7 +46,10 @@ def utc_key(published: str | None) -> str:
         return ""
     moment = datetime.fromisoformat(published)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # at the calendar's very ends: the local time is near enough
+            moment = moment.replace(tzinfo=None)
     return moment.isoformat(timespec="seconds")
 
 

@@ -47,7 +47,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
@@ -137,6 +137,14 @@ def make_features(vector, terms: dict[str, float], entity_counts: dict[int, floa
     entities = {e: n * lexical.idf(df.get(lexical.entity_term(e), 0), n_docs) for e, n in entity_counts.items()}
     return Features(np.asarray(vector, dtype=np.float32), lexical.tfidf(raw_terms, df, n_docs), entities,
                     entity_types, day, None if day else window, words)
+
+
+def shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the calendar's ends instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def day_gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int | None:

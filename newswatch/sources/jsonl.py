@@ -75,6 +75,12 @@ def parse_jsonl(lines: Iterable[str], origin: str) -> Iterator[RawDocument | Inp
         except json.JSONDecodeError as exc:
             yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})", errors.BAD_JSON)
             continue
+        except RecursionError:
+            yield InputError(where, "invalid JSON for an article (nested too deeply to be one)", errors.BAD_JSON)
+            continue
+        except ValueError as exc:  # e.g. an integer of thousands of digits
+            yield InputError(where, f"invalid JSON for an article ({str(exc).split(';')[0]})", errors.BAD_JSON)
+            continue
         try:
             yield parse_record(record, where)
         except InputError as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..documents import Article
+from ..errors import StoreError
 
 
 @dataclass
@@ -50,6 +51,11 @@ class ArticleFilter:
 
 class Store(ABC):
     """A place that keeps articles. Use as a context manager to close it."""
+
+    #: Exceptions that mean the database itself failed (locked, disk full, gone):
+    #: an ingest stops on them, where any other error in ``add_articles`` is
+    #: blamed on one article of the batch and costs only that article.
+    database_errors: tuple[type[BaseException], ...] = (StoreError,)
 
     @abstractmethod
     def add_articles(self, articles: Sequence[Article]) -> list[AddResult]:

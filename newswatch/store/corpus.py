@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -138,8 +138,8 @@ class CorpusLinker:
         ids: set[int] = set()
         span = f.span
         if span is not None:
-            low = (span[0] - timedelta(days=ev.EVENT_WINDOW_DAYS)).isoformat()
-            high = (span[1] + timedelta(days=ev.EVENT_WINDOW_DAYS)).isoformat()
+            low = ev.shift(span[0], -ev.EVENT_WINDOW_DAYS).isoformat()
+            high = ev.shift(span[1], ev.EVENT_WINDOW_DAYS).isoformat()
             ids.update(r[0] for r in q("SELECT id FROM events WHERE last_day >= ? AND first_day <= ?", (low, high)))
             ids.update(r[0] for r in q("SELECT id FROM events WHERE first_day IS NULL ORDER BY updated_seq DESC"
                                        " LIMIT ?", (ev.UNDATED_CANDIDATES,)))
@@ -182,7 +182,7 @@ class CorpusLinker:
                 " ORDER BY s.updated_seq DESC LIMIT 30", (entity_id,)))
         span = f.span
         if span is not None:
-            since = (span[0] - timedelta(days=ev.STORY_RECENT_DAYS)).isoformat()
+            since = ev.shift(span[0], -ev.STORY_RECENT_DAYS).isoformat()
             ids.update(r[0] for r in q("SELECT id FROM stories WHERE last_day >= ? ORDER BY updated_seq DESC"
                                        " LIMIT ?", (since, ev.UNDATED_CANDIDATES)))
         else:

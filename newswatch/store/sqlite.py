@@ -64,6 +64,8 @@ class SQLiteStore(Store):
     0
     """
 
+    database_errors = (StoreError, sqlite3.OperationalError)
+
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = str(path)
         self._merged: dict[int, int] = {}  # entity ids retired by merges -> where they went
