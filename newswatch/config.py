@@ -46,7 +46,7 @@ class IngestOptions:
 
     #: Largest file or download accepted, in bytes.
     max_bytes: int = 20_000_000
-    #: Seconds before a URL fetch gives up (connect and each read).
+    #: Seconds a URL fetch may take in all (connecting, redirects and the whole download).
     fetch_timeout: float = 15.0
     #: Allow URLs that resolve to loopback or private addresses.
     allow_private: bool = False

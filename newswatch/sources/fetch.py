@@ -3,13 +3,20 @@
 A URL given to ``newswatch ingest`` (or pasted into the web UI later) must not
 become a way to read services on the user's own network, so by default any
 host that resolves to a loopback, private, link-local or reserved address is
-refused, and so is a redirect to one.
+refused, and so is a redirect to one. The connection goes to the very address
+that was checked (a second lookup could answer differently: DNS rebinding), and
+every redirect hop is checked and pinned the same way. The timeout bounds the
+whole fetch, not each read, so a server dripping a byte at a time cannot hold
+an ingest.
 """
 
 from __future__ import annotations
 
+import functools
+import http.client
 import ipaddress
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,16 +37,21 @@ class Fetched:
     charset: str | None
 
 
-def check_address(url: str, allow_private: bool) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+def check_address(url: str, allow_private: bool) -> str | None:
+    """Refuse what must not be fetched; return the address to connect to (None: let the system resolve)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range"
+        raise InputError(url, f"not a valid URL ({exc})", errors.FETCH_FAILED) from None
+    if parts.scheme.lower() not in ("http", "https"):
         raise InputError(url, f"unsupported URL scheme {parts.scheme!r} (only http and https)", errors.FETCH_REFUSED)
     if not parts.hostname:
         raise InputError(url, "URL has no host", errors.FETCH_REFUSED)
     if allow_private:
-        return
+        return None
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(parts.hostname, port or 80, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise InputError(url, f"cannot resolve host {parts.hostname!r} ({exc.strerror})", errors.FETCH_FAILED) from None
     for info in infos:
@@ -50,6 +62,75 @@ def check_address(url: str, allow_private: bool) -> None:
                 f"refusing to fetch from {addr} (a private or loopback address); pass --allow-private to allow it",
                 errors.FETCH_REFUSED,
             )
+    return infos[0][4][0]
+
+
+class _Deadline:
+    """Closes every socket of one fetch when its time is up, whatever read is blocking then."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._close(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._close(sock)
+
+    @staticmethod
+    def _close(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _connection(cls, deadline: _Deadline, pinned: str | None, host: str, **kwargs):
+    """An http.client connection that dials ``pinned`` (the checked address) while naming ``host``."""
+    conn = cls(host, **kwargs)
+
+    def create(address, *args, **kw):
+        return deadline.watch(socket.create_connection((pinned or address[0], address[1]), *args, **kw))
+
+    conn._create_connection = create  # http.client's own hook for opening the socket
+    return conn
+
+
+class _PinnedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_connection, http.client.HTTPConnection, self.deadline,
+                                              getattr(req, "pinned", None)), req)
+
+
+class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        # The TLS layer still checks the certificate against the host name, not the address.
+        return self.do_open(functools.partial(_connection, http.client.HTTPSConnection, self.deadline,
+                                              getattr(req, "pinned", None)), req, context=self._context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
@@ -57,25 +138,37 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         self.allow_private = allow_private
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        check_address(newurl, self.allow_private)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        pinned = check_address(newurl, self.allow_private)
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.pinned = pinned
+        return new
 
 
 def fetch(url: str, options: IngestOptions) -> Fetched:
-    check_address(url, options.allow_private)
-    opener = urllib.request.build_opener(_CheckedRedirects(options.allow_private))
-    opener.addheaders = [("User-Agent", options.user_agent), ("Accept", "*/*")]
+    pinned = check_address(url, options.allow_private)
+    request = urllib.request.Request(url, headers={"User-Agent": options.user_agent, "Accept": "*/*"})
+    request.pinned = pinned
+    deadline = _Deadline(options.fetch_timeout)
+    opener = urllib.request.build_opener(_PinnedHTTP(deadline), _PinnedHTTPS(deadline),
+                                         _CheckedRedirects(options.allow_private))
+    timed_out = InputError(url, f"timed out after {options.fetch_timeout:g} s", errors.FETCH_FAILED)
     try:
-        with opener.open(url, timeout=options.fetch_timeout) as resp:
+        with opener.open(request, timeout=options.fetch_timeout) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > options.max_bytes:
                 raise InputError(url, f"response is {int(declared):,} bytes, over the limit of {options.max_bytes:,}", errors.TOO_LARGE)
-            data = resp.read(options.max_bytes + 1)
-            if len(data) > options.max_bytes:
-                raise InputError(url, f"response is over the limit of {options.max_bytes:,} bytes", errors.TOO_LARGE)
+            chunks, size = [], 0
+            while chunk := resp.read1(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > options.max_bytes:
+                    raise InputError(url, f"response is over the limit of {options.max_bytes:,} bytes", errors.TOO_LARGE)
+            if deadline.expired:  # the socket was closed under the read: what came is not the whole page
+                raise timed_out
             return Fetched(
                 url=resp.geturl(),
-                data=data,
+                data=b"".join(chunks),
                 content_type=resp.headers.get_content_type(),
                 charset=resp.headers.get_content_charset(),
             )
@@ -87,8 +180,14 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
         reason = exc.reason
         if isinstance(reason, InputError):
             raise reason from None
+        if deadline.expired:
+            raise timed_out from None
         raise InputError(url, f"cannot fetch ({reason})", errors.FETCH_FAILED) from None
     except (TimeoutError, socket.timeout):
-        raise InputError(url, f"timed out after {options.fetch_timeout:g} s", errors.FETCH_FAILED) from None
-    except OSError as exc:
+        raise timed_out from None
+    except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise timed_out from None
         raise InputError(url, f"cannot fetch ({exc})", errors.FETCH_FAILED) from None
+    finally:
+        deadline.cancel()
