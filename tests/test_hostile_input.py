@@ -113,3 +113,15 @@ def test_time_budget_is_released_after_the_step():
     with pytest.raises(AnalysisTimeout):
         with time_budget(0.1, "slow"):
             time.sleep(1)
+
+
+def test_a_fifo_or_a_device_is_refused_instead_of_blocking(cli, tmp_path):
+    import os
+
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(GOOD) + "\n", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    proc = cli.run("ingest", good, fifo, "/dev/zero")
+    assert proc.returncode == 1 and proc.stdout.startswith("1 new")
+    assert "named pipe" in proc.stderr and "/dev/zero: not a regular file (a character device)" in proc.stderr

@@ -8,6 +8,7 @@ format readers only ever see text.
 from __future__ import annotations
 
 import codecs
+import stat
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -35,11 +36,16 @@ _PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
 def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
     origin = origin or str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(origin, "no such file or directory", errors.MISSING) from None
     except OSError as exc:
         raise InputError(origin, f"cannot read: {exc.strerror}", errors.UNREADABLE) from None
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO would block forever and a device never ends (its size says 0).
+        raise InputError(origin, f"not a regular file ({_kind(info.st_mode)}); give files, folders or URLs, or "
+                         "pipe JSONL in with '-'", errors.UNREADABLE)
+    size = info.st_size
     if size > max_bytes:
         raise InputError(
             origin,
@@ -47,12 +53,21 @@ def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
             errors.TOO_LARGE,
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # bounded even if the file grows while we read
     except OSError as exc:
         raise InputError(origin, f"cannot read: {exc.strerror}", errors.UNREADABLE) from None
     if len(data) > max_bytes:  # grew while we looked
         raise InputError(origin, f"file is over the limit of {max_bytes:,} bytes", errors.TOO_LARGE)
     return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def decode(data: bytes, origin: str, declared: str | None = None) -> str:
