@@ -125,3 +125,45 @@ def test_a_fifo_or_a_device_is_refused_instead_of_blocking(cli, tmp_path):
     proc = cli.run("ingest", good, fifo, "/dev/zero")
     assert proc.returncode == 1 and proc.stdout.startswith("1 new")
     assert "named pipe" in proc.stderr and "/dev/zero: not a regular file (a character device)" in proc.stderr
+
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY lol "lol">
+<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<rss version="2.0"><channel><title>Laughs</title>
+<item><title>&lol3;</title><description>&lol3;</description></item>
+</channel></rss>
+"""
+
+
+def test_degraded_inputs_are_read_right_or_refused_once(cli, tmp_path):
+    german = "Die Bürgermeisterin eröffnete am Montag die neue Brücke über den Fluss in Görlitz.\n" * 3
+    (tmp_path / "utf16.txt").write_bytes(("Brücke in Görlitz eröffnet\n\n" + german).encode("utf-16-le"))
+    (tmp_path / "nul.txt").write_bytes(b"Harbour reopens\n\n" + b"The harbour of Kotka reopened. " * 400
+                                       + b"\x00Ships returned on Tuesday.\n")
+    (tmp_path / "mixed.txt").write_bytes("Café owners in Zürich protest\n\n".encode("utf-8")
+                                         + "Les propriétaires de crème brûlée à Besançon ont protesté.\n"
+                                         .encode("cp1252"))
+    (tmp_path / "laughs.rss").write_text(LAUGHS, encoding="utf-8")
+    proc = cli.run("ingest", *(tmp_path / n for n in ("utf16.txt", "nul.txt", "mixed.txt", "laughs.rss")))
+    assert proc.returncode == 1 and proc.stdout.startswith("3 new"), proc.stdout + proc.stderr
+    assert [line.strip() for line in proc.stderr.splitlines()] == [
+        f"failed [E108]: {tmp_path / 'laughs.rss'}: feed declares its own XML entities (<!ENTITY ...>), "
+        "which can expand without bound; refused"]
+    texts = {a["title"]: cli.json("show", str(a["id"]))["text"] for a in cli.json("articles")}
+    assert "Görlitz" in texts["Brücke in Görlitz eröffnet"]
+    assert "\x00" not in texts["Harbour reopens"] and "Ships returned" in texts["Harbour reopens"]
+    assert "crème brûlée à Besançon" in texts["Café owners in Zürich protest"]
+
+
+def test_binary_on_standard_input_is_one_error_not_one_per_line(cli):
+    proc = cli.run("ingest", "-", input="\x7fELF\x02\x01\x00\x00garbage\n" * 50)
+    assert proc.returncode == 1
+    assert [line.strip() for line in proc.stderr.splitlines()] == [
+        "failed [E103]: <stdin>: binary data (a NUL byte on line 1), not JSONL; stopped reading"]
+    proc = cli.run("ingest", "-", input="hello\nworld\n" * 10)
+    assert [line.strip() for line in proc.stderr.splitlines()] == [
+        "failed [E105]: <stdin>: not JSONL (none of its first 5 lines is JSON); stopped reading"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -18,7 +19,10 @@ def _entry_date(entry) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            except (OverflowError, ValueError, OSError):  # a date beyond what the clock can hold: take it as is
+                return datetime(*parsed[:6], tzinfo=timezone.utc) if 1 <= parsed[0] <= 9999 else None
     return None
 
 
@@ -30,7 +34,16 @@ def _entry_html(entry) -> str:
     return best if len(best) >= len(summary) else summary
 
 
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+
+
 def parse_feed(data: bytes | str, origin: str) -> Iterator[RawDocument | InputError]:
+    head = data[:65536].decode("utf-8", "replace") if isinstance(data, bytes) else data[:65536]
+    if _ENTITY_DECLARATION.search(head):
+        # No real feed needs its own entities, and nested ones expand without
+        # bound ("billion laughs"): refuse rather than store what they expand to.
+        raise InputError(origin, "feed declares its own XML entities (<!ENTITY ...>), which can expand without "
+                         "bound; refused", errors.BAD_FEED)
     parsed = feedparser.parse(data)
     if not parsed.entries:
         if parsed.bozo:

@@ -81,29 +81,81 @@ def decode(data: bytes, origin: str, declared: str | None = None) -> str:
         if data.startswith(bom):
             return data.decode(enc, errors="replace")
     if b"\x00" in data[:8192]:
-        raise InputError(origin, "binary file (contains NUL bytes), not text", errors.BINARY)
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise InputError(origin, "binary file (contains NUL bytes), not text", errors.BINARY)
+        return utf16
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").replace("\x00", "")  # a stray NUL further in is noise, not text
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
     if declared:
         try:
             return data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
-    matches = list(from_bytes(data[:200_000]))
-    if not matches:
+    encoding = _legacy_charset(data[:200_000])
+    if encoding is None:
         raise InputError(origin, "binary file or unknown text encoding", errors.BAD_ENCODING)
+    try:
+        return data.decode(encoding).replace("\x00", "")
+    except (LookupError, UnicodeDecodeError):
+        raise InputError(origin, f"text is not valid {encoding}", errors.BAD_ENCODING) from None
+
+
+def _legacy_charset(sample: bytes) -> str | None:
+    matches = list(from_bytes(sample))
+    if not matches:
+        return None
     # Single-byte code pages often tie (cp1250 and cp1252 both read German
     # fine but differ on "è"); among equally good readings prefer the
     # Western European ones, by far the most common in news.
     top = matches[0]
     tied = [m for m in matches if (m.chaos, m.coherence) == (top.chaos, top.coherence)]
     best = min(tied, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
+    return best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text with no byte-order mark: mostly ASCII, so every other byte is NUL, on one side only."""
+    head = data[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    encoding = "utf-16-le" if odd > 0.6 * half and even < 0.05 * half else \
+        "utf-16-be" if even > 0.6 * half and odd < 0.05 * half else None
+    if encoding is None:
+        return None
     try:
-        return data.decode(best.encoding)
-    except (LookupError, UnicodeDecodeError):
-        raise InputError(origin, f"text is not valid {best.encoding}", errors.BAD_ENCODING) from None
+        return data[:len(data) // 2 * 2].decode(encoding).replace("\x00", "")
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """A file that is UTF-8 except for some lines in a legacy code page (files pasted together): line by line.
+
+    Each line that is valid UTF-8 is read as such and the others in the code page
+    detected for them, so neither half turns into mojibake. None when no line
+    shows UTF-8 beyond plain ASCII (then the file is one legacy charset).
+    """
+    lines = data.split(b"\n")
+    good, bad = [], []
+    for i, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+            if not line.isascii():
+                good.append(i)
+        except UnicodeDecodeError:
+            bad.append(i)
+    if not good or not bad:
+        return None
+    legacy = _legacy_charset(b"\n".join(lines[i] for i in bad)[:200_000]) or "cp1252"
+    bad_set = set(bad)
+    return "\n".join(line.decode(legacy, errors="replace") if i in bad_set else line.decode("utf-8")
+                     for i, line in enumerate(lines)).replace("\x00", "")
 
 
 def sniff_format(name: str, text: str) -> str:

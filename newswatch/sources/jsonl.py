@@ -64,24 +64,52 @@ def parse_record(record: object, origin: str) -> RawDocument:
     return doc
 
 
+#: This many bad lines before any good one, and the input is not JSONL at all:
+#: one error says so instead of one per line.
+NOT_JSONL_AFTER = 5
+
+
 def parse_jsonl(lines: Iterable[str], origin: str) -> Iterator[RawDocument | InputError]:
-    """Yield one document, or one error, per non-blank line."""
+    """Yield one document, or one error, per non-blank line.
+
+    Until a first line parses as JSON, bad lines are held back: if the first
+    ``NOT_JSONL_AFTER`` are all bad, the input is not JSONL and one error says so.
+    """
+    held: list[InputError] | None = []  # None once a line was JSON: then each bad line is its own error
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{origin}:{lineno}"
+        if "\x00" in line:
+            yield InputError(origin, f"binary data (a NUL byte on line {lineno}), not JSONL; stopped reading",
+                             errors.BINARY)
+            return
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})", errors.BAD_JSON)
+            error = InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})", errors.BAD_JSON)
+            if held is None:
+                yield error
+            elif len(held) + 1 < NOT_JSONL_AFTER:
+                held.append(error)
+            else:
+                yield InputError(origin, f"not JSONL (none of its first {NOT_JSONL_AFTER} lines is JSON); "
+                                 "stopped reading", errors.BAD_JSON)
+                return
             continue
         except RecursionError:
-            yield InputError(where, "invalid JSON for an article (nested too deeply to be one)", errors.BAD_JSON)
-            continue
+            record = InputError(where, "invalid JSON for an article (nested too deeply to be one)", errors.BAD_JSON)
         except ValueError as exc:  # e.g. an integer of thousands of digits
-            yield InputError(where, f"invalid JSON for an article ({str(exc).split(';')[0]})", errors.BAD_JSON)
+            record = InputError(where, f"invalid JSON for an article ({str(exc).split(';')[0]})", errors.BAD_JSON)
+        if held:
+            yield from held
+        held = None
+        if isinstance(record, InputError):
+            yield record
             continue
         try:
             yield parse_record(record, where)
         except InputError as exc:
             yield exc
+    if held:
+        yield from held
