@@ -56,3 +56,22 @@ def test_a_better_spelling_arriving_later_becomes_the_display_name(tmp_path):
         ])
         entity = nw.entity("Sergey Lavrov")
         assert entity["name"] == "Sergei Lavrov" and entity["article_count"] == 3
+
+
+def _open_and_close(path: str) -> str | None:
+    from newswatch.store.sqlite import SQLiteStore
+
+    try:
+        SQLiteStore(path).close()
+        return None
+    except Exception as exc:  # the test reports every failure it saw
+        return str(exc)
+
+
+def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        failures = [f for round_ in range(8)
+                    for f in pool.map(_open_and_close, [str(tmp_path / f"new{round_}.db")] * 4) if f]
+    assert failures == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections import Counter
 from contextlib import closing, contextmanager
 
@@ -92,11 +93,22 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA cache_size = -131072")  # 128 MB
             self.conn.execute("PRAGMA mmap_size = 1073741824")
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._set_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open as a newswatch database ({exc})") from None
+
+    def _set_wal(self) -> None:
+        """Write-ahead logging; switching to it takes a lock that busy_timeout does not wait for, so retry."""
+        for attempt in range(100):
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.1)
 
     # -- schema -------------------------------------------------------------
 
@@ -114,6 +126,10 @@ class SQLiteStore(Store):
         for version, name, sql in known[current:]:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
+                # Another process may have run this step while we waited for the lock.
+                if self.schema_version >= version:
+                    self.conn.execute("COMMIT")
+                    continue
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version}")
