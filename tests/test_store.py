@@ -85,3 +85,25 @@ def test_not_a_database_is_a_clear_error(tmp_path):
 def test_readonly_open_of_missing_database_says_what_to_do(tmp_path):
     with pytest.raises(StoreError, match="ingest"):
         open_store(str(tmp_path / "missing.db"), readonly=True)
+
+
+def test_an_entity_merge_moves_event_and_story_weights_to_the_entity_kept(tmp_path):
+    import newswatch
+
+    with newswatch.open(str(tmp_path / "m.db")) as nw:
+        nw.ingest_records([
+            {"id": "a", "text": "Anna Berg met Olaf Lind in Oslo on Monday to discuss the fishing quota.",
+             "published": "2024-03-04"},
+            {"id": "b", "text": "Olaf Lindh said in Bergen on Friday that the quota talks had failed.",
+             "published": "2024-09-13"}])
+        store = nw.store
+        ids = dict(store.conn.execute("SELECT name, id FROM entities WHERE type = 'PERSON'").fetchall())
+        keep, drop = ids["Anna Berg"], ids["Olaf Lindh"] if "Olaf Lindh" in ids else ids["Olaf Lind"]
+        with store._transaction():
+            store._merge_entities(keep, drop)
+        for table in ("event_entities", "story_entities"):
+            dangling = store.conn.execute(f"SELECT count(*) FROM {table} WHERE entity_id NOT IN"
+                                          " (SELECT id FROM entities)").fetchone()[0]
+            assert dangling == 0, table
+        owners = store.conn.execute("SELECT count(*) FROM event_entities WHERE entity_id = ?", (keep,)).fetchone()[0]
+        assert owners >= 1

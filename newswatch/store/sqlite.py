@@ -302,6 +302,12 @@ class SQLiteStore(Store):
         q("INSERT INTO entity_roles (entity_id, folded, role, count) SELECT ?, folded, role, count FROM entity_roles"
           " WHERE entity_id = ? ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + excluded.count",
           (keep, drop))
+        for table, owner in (("event_entities", "event_id"), ("story_entities", "story_id")):
+            # The events and stories that weighed the dropped entity now weigh the one it became.
+            q(f"INSERT INTO {table} ({owner}, entity_id, weight) SELECT {owner}, ?, weight FROM {table}"
+              f" WHERE entity_id = ? ON CONFLICT ({owner}, entity_id) DO UPDATE SET weight = weight + excluded.weight",
+              (keep, drop))
+            q(f"DELETE FROM {table} WHERE entity_id = ?", (drop,))
         q("DELETE FROM entities WHERE id = ?", (drop,))
         q("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
           " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
