@@ -149,6 +149,11 @@ def create_app(db_path: str, options: ServeOptions | None = None) -> FastAPI:
     async def on_value(request: Request, exc: ValueError):
         return _error(request.url.path, 400, "E400", str(exc))
 
+    @app.exception_handler(OverflowError)
+    async def on_overflow(request: Request, exc: OverflowError):
+        # An id or paging number past what the database holds (2^63 - 1): nothing can be there.
+        return _error(request.url.path, 400, "E400", "a number in the request is too large (at most 2^63 - 1)")
+
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException):
         code = f"E{exc.status_code}"
