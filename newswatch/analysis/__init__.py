@@ -109,17 +109,8 @@ def _batched(stream: Iterator[Article], size: int) -> Iterator[list[Article]]:
 
 
 def _analyse_in_worker(batch: list[Article]) -> list[Article]:
-    try:
-        return list(_WORKER._pipe(batch))
-    except Exception:  # a batched component failed: one article at a time, so only the culprit is lost
-        out = []
-        for article in batch:
-            try:
-                out.extend(_WORKER._pipe([article]))
-            except Exception as exc:
-                article.error = f"analysis failed: {type(exc).__name__}: {exc}"
-                out.append(article)
-        return out
+    # Every step in _pipe is guarded, so a failing article comes back with ``error`` set, never as an exception.
+    return list(_WORKER._pipe(batch))
 
 
 def _guarded(name: str, component: Component, stream: Iterable[Article], budget: float) -> Iterator[Article]:

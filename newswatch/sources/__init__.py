@@ -12,7 +12,6 @@ and skipped while every good one goes on to the pipeline.
 from __future__ import annotations
 
 import io
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from ..documents import RawDocument
 from ..errors import InputError
 from .. import errors as _errors
 from .feeds import parse_feed
-from .fetch import fetch
+from .fetch import fetch, url_scheme
 from .files import decode, read_bytes, sniff_format
 from .html import parse_html
 from .jsonl import parse_jsonl
@@ -33,12 +32,9 @@ Item = RawDocument | InputError
 __all__ = ["Item", "read_inputs", "read_text_input", "is_url"]
 
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-
-
 def is_url(value: str) -> bool:
     """Anything written ``scheme://...`` is a URL (and only http and https are fetched)."""
-    return bool(_SCHEME.match(value))
+    return url_scheme(value) is not None
 
 
 def read_text_input(text: str, origin: str, fmt: str | None = None, url: str | None = None) -> Iterator[Item]:
@@ -69,12 +65,6 @@ def _read_file(path: Path, options: IngestOptions) -> Iterator[Item]:
 
 
 def _read_url(url: str, options: IngestOptions) -> Iterator[Item]:
-    scheme = _SCHEME.match(url).group(1).lower()
-    if scheme not in ("http", "https"):
-        hint = "; for a file on this machine give its path" if scheme == "file" else ""
-        yield InputError(url, f"URL scheme {scheme!r} is not fetched (only http and https){hint}",
-                         _errors.FETCH_REFUSED)
-        return
     try:
         got = fetch(url, options)
         text = decode(got.data, url, declared=got.charset)

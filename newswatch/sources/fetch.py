@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import http.client
 import ipaddress
+import re
 import socket
 import threading
 import urllib.error
@@ -37,15 +38,27 @@ class Fetched:
     charset: str | None
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of ``scheme://...`` (lower-cased), or None when ``url`` is not written that way."""
+    m = _SCHEME.match(url)
+    return m.group(1).lower() if m else None
+
+
 def check_address(url: str, allow_private: bool) -> str | None:
     """Refuse what must not be fetched; return the address to connect to (None: let the system resolve)."""
+    scheme = url_scheme(url) or url.partition(":")[0].lower()  # a redirect may say "mailto:..."
+    if scheme not in ("http", "https"):
+        hint = "; for a file on this machine give its path" if scheme == "file" else ""
+        raise InputError(url, f"URL scheme {scheme!r} is not fetched (only http and https){hint}",
+                         errors.FETCH_REFUSED)
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range"
         raise InputError(url, f"not a valid URL ({exc})", errors.FETCH_FAILED) from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise InputError(url, f"unsupported URL scheme {parts.scheme!r} (only http and https)", errors.FETCH_REFUSED)
     if not parts.hostname:
         raise InputError(url, "URL has no host", errors.FETCH_REFUSED)
     if allow_private:
@@ -69,7 +82,6 @@ class _Deadline:
     """Closes every socket of one fetch when its time is up, whatever read is blocking then."""
 
     def __init__(self, seconds: float):
-        self.seconds = seconds
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -112,25 +124,27 @@ def _connection(cls, deadline: _Deadline, pinned: str | None, host: str, **kwarg
     return conn
 
 
-class _PinnedHTTP(urllib.request.HTTPHandler):
+class _Pinned:
+    """A urllib handler whose connections dial the request's checked address, under one deadline."""
+
     def __init__(self, deadline: _Deadline):
         super().__init__()
         self.deadline = deadline
 
+    def _open_pinned(self, connection_class, req, **kwargs):
+        return self.do_open(functools.partial(_connection, connection_class, self.deadline,
+                                              getattr(req, "pinned", None)), req, **kwargs)
+
+
+class _PinnedHTTP(_Pinned, urllib.request.HTTPHandler):
     def http_open(self, req):
-        return self.do_open(functools.partial(_connection, http.client.HTTPConnection, self.deadline,
-                                              getattr(req, "pinned", None)), req)
+        return self._open_pinned(http.client.HTTPConnection, req)
 
 
-class _PinnedHTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline):
-        super().__init__()
-        self.deadline = deadline
-
+class _PinnedHTTPS(_Pinned, urllib.request.HTTPSHandler):
     def https_open(self, req):
         # The TLS layer still checks the certificate against the host name, not the address.
-        return self.do_open(functools.partial(_connection, http.client.HTTPSConnection, self.deadline,
-                                              getattr(req, "pinned", None)), req, context=self._context)
+        return self._open_pinned(http.client.HTTPSConnection, req, context=self._context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
