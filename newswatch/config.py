@@ -105,8 +105,13 @@ class ServeOptions:
     #: Secret that unlocks uploads (the web form and POST /api/ingest);
     #: without it the server is read-only.
     ingest_token: str | None = None
-    #: Largest upload accepted by the ingest endpoints, in bytes.
+    #: Host names answered besides loopback and ``host`` ("*": any, when a proxy checks them).
+    allowed_hosts: tuple[str, ...] = ()
+    #: Largest upload accepted by the ingest endpoints, in bytes, and in records or URLs.
     max_upload_bytes: int = 50_000_000
+    max_upload_records: int = 10_000
+    #: Wrong ingest tokens a client may give per minute before it is made to wait.
+    token_attempts_per_minute: int = 10
     #: Largest body accepted anywhere else (every other route is a GET).
     max_body_bytes: int = 64_000
     #: Rows per page on the web pages; the API's ``limit`` is capped at ``max_page``.
@@ -124,3 +129,8 @@ class ServeOptions:
             raise ValueError("the ingest token must be at least 8 characters: it is the only lock on uploads")
         if self.max_upload_bytes <= 0 or self.max_body_bytes <= 0:
             raise ValueError("body size limits must be positive numbers of bytes")
+        if self.max_upload_records <= 0 or self.token_attempts_per_minute <= 0:
+            raise ValueError("max_upload_records and token_attempts_per_minute must be positive")
+        bad = [h for h in self.allowed_hosts if not h or any(c in h for c in "/ @")]
+        if bad:
+            raise ValueError(f"allowed host {bad[0]!r} is not a host name: give a name like news.example.org")

@@ -71,7 +71,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, token: str | None = None):
+    def __init__(self, db: Path, token: str | None = None, extra: tuple[str, ...] = ()):
         import httpx
 
         self.db = db
@@ -83,6 +83,7 @@ class Server:
         env.pop("NEWSWATCH_INGEST_TOKEN", None)
         if token:
             args += ["--ingest-token", token]
+        args += list(extra)
         self.log = open(db.with_suffix(f".{self.port}.log"), "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         self.http = httpx.Client(base_url=self.url, timeout=60)

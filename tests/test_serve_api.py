@@ -164,7 +164,7 @@ def test_a_long_story_is_read_a_page_of_events_at_a_time(demo_db):
     from newswatch.serve.app import create_app
 
     app = create_app(str(demo_db), ServeOptions(story_events_per_page=2, event_rows_shown=1))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         biggest = max(client.get("/api/stories").json(), key=lambda s: len(s["events"]))
         n_events = len(biggest["events"])
         assert n_events > 2

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from .. import api
 from .render import safe_url
-from .state import ServerState, Upload
+from .state import ServerState, TooManyAttempts, Upload
 
 router = APIRouter(prefix="/api")
 
@@ -170,12 +170,23 @@ def require_token(request: Request, authorization: Annotated[str | None, Header(
     if not given:
         raise HTTPException(401, "an ingest token is required (header 'Authorization: Bearer TOKEN')",
                             headers={"www-authenticate": "Bearer"})
-    if not state.token_ok(given):
+    try:
+        ok = state.token_ok(given, request.client.host if request.client else "")
+    except TooManyAttempts as exc:
+        raise HTTPException(429, str(exc), headers={"retry-after": str(exc.retry_after)}) from None
+    if not ok:
         raise HTTPException(403, "wrong ingest token")
     return state
 
 
 MAX_FILES = 200
+
+
+class UploadTooLarge(HTTPException):
+    """More records or URLs in one upload than the server takes at once (413)."""
+
+    def __init__(self, message: str):
+        super().__init__(413, message)
 
 
 async def read_upload(request: Request) -> Upload:
@@ -187,6 +198,8 @@ async def read_upload(request: Request) -> Upload:
             body = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError):
             raise ValueError("the request body is not valid JSON") from None
+        except RecursionError:
+            raise ValueError("the request body is JSON nested too deeply") from None
         if not isinstance(body, dict):
             raise ValueError('the JSON body must be an object: {"records": [...], "urls": [...]}')
         records, urls = body.get("records", []), body.get("urls", [])
@@ -212,6 +225,10 @@ async def read_upload(request: Request) -> Upload:
             upload.texts = [record]
     else:
         raise ValueError("send multipart/form-data (files, url, text) or application/json ({records, urls})")
+    most = request.app.state.newswatch.options.max_upload_records
+    if len(upload.texts) + len(upload.urls) > most:
+        raise UploadTooLarge(f"{len(upload.texts) + len(upload.urls):,} records and URLs in one request; "
+                             f"the limit is {most:,}: send them in several requests")
     bad = [u for u in upload.urls if safe_url(u) is None]
     if bad:
         raise ValueError(f"not an http(s) URL: {bad[0][:200]!r}")

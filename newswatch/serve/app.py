@@ -14,81 +14,34 @@ from importlib import resources
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import ServeOptions
 from ..errors import NewswatchError, NotFoundError, StoreError
+from .guard import Guard, json_error
 from .state import ServerState
 
 log = logging.getLogger("newswatch.serve")
 
-SECURITY_HEADERS = {
-    "content-security-policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-                                " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-}
-INGEST_PATHS = ("/api/ingest", "/upload")
-
-
-class BodyLimit:
-    """Refuses request bodies over the limit (413) before they are read into memory."""
-
-    def __init__(self, app, options: ServeOptions):
-        self.app = app
-        self.options = options
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        path = scope["path"]
-        limit = self.options.max_upload_bytes if path.startswith(INGEST_PATHS) else self.options.max_body_bytes
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return await _too_large(scope, send, limit)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _BodyTooLarge()
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _BodyTooLarge:
-            await _too_large(scope, send, limit)
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _too_large(scope, send, limit: int):
-    response = _error(scope["path"], 413, "E413", f"request body over the limit of {limit:,} bytes")
-    await response(scope, _no_body, send)
-
-
-async def _no_body():
-    return {"type": "http.request", "body": b"", "more_body": False}
-
-
 def _error(path: str, status: int, code: str, message: str, details: list | None = None):
     if path.startswith("/api") or path in ("/openapi.json",):
-        body = {"error": {"code": code, "message": message}}
-        if details:
-            body["error"]["details"] = details
-        return JSONResponse(body, status_code=status, headers=SECURITY_HEADERS)
+        return json_error(status, code, message, details)
     from .pages import error_page
 
     return error_page(status, code, message)
+
+
+class NewswatchApp(FastAPI):
+    """FastAPI with the request guard outermost: outside even the handler that answers crashes with a 500."""
+
+    def __init__(self, *args, serve_options: ServeOptions, **kwargs):
+        self.serve_options = serve_options
+        super().__init__(*args, **kwargs)
+
+    def build_middleware_stack(self):
+        return Guard(super().build_middleware_stack(), self.serve_options, _error)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list]:
@@ -115,17 +68,10 @@ def create_app(db_path: str, options: ServeOptions | None = None) -> FastAPI:
         yield
         state.close()
 
-    app = FastAPI(title="newswatch", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
+    app = NewswatchApp(serve_options=options, title="newswatch", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="The JSON API of a newswatch corpus. Every list is paginated with `limit` and "
                               "`offset`; objects are the same as the CLI's `--json` output.")
     app.state.newswatch = state
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):
@@ -175,7 +121,4 @@ def create_app(db_path: str, options: ServeOptions | None = None) -> FastAPI:
     app.include_router(api_routes.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("newswatch.serve") / "static")), name="static")
-
-    # The body limit wraps the whole app, so it applies before any route reads a byte.
-    app.add_middleware(BodyLimit, options=options)
     return app

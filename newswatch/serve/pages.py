@@ -14,13 +14,16 @@ from fastapi.templating import Jinja2Templates
 from .. import __version__
 from ..errors import NotFoundError
 from .api_routes import corpus, read_upload
-from .render import annotate, chart, marked, safe_url, span_label
-from .state import ServerState
+from .render import annotate, chart, isolate_bidi, marked, safe_url, span_label
+from .state import ServerState, TooManyAttempts
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("newswatch.serve") / "templates"))
 templates.env.globals.update(version=__version__, span_label=span_label, safe_url=safe_url)
 templates.env.filters["day"] = lambda value: (value or "undated")[:10]
+# Every printed value (a source, a name, a title) keeps its direction controls to itself.
+templates.env.finalize = isolate_bidi
+templates.env.filters["join"] = lambda items, sep="": sep.join(str(isolate_bidi(i)) for i in items)
 
 TYPE_NAMES = {"PERSON": "person", "ORG": "organisation", "PLACE": "place"}
 templates.env.globals["type_names"] = TYPE_NAMES
@@ -199,7 +202,13 @@ async def upload(request: Request):
     # What was typed comes back with the error, so nothing has to be typed twice (files must be chosen again).
     values = {k: form.get(k) for k in ("url", "title", "source", "text") if isinstance(form.get(k), str)}
     token = form.get("token")
-    if not state.token_ok(token if isinstance(token, str) else None):
+    try:
+        ok = state.token_ok(token if isinstance(token, str) else None, request.client.host if request.client else "")
+    except TooManyAttempts as exc:
+        response = render(request, "upload.html", status=429, values=values, problem=str(exc))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
+    if not ok:
         return render(request, "upload.html", status=403, values=values, problem="wrong or missing ingest token")
     try:
         job = state.submit(await read_upload(request))

@@ -194,3 +194,37 @@ def span_label(start: str | None, end: str | None) -> str:
     if start == end or not end:
         return start or end
     return f"{start} – {end}"
+
+
+# Explicit direction controls: embeddings and overrides (closed by PDF), isolates (closed by PDI), marks.
+_OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"
+_OPENS_ISOLATE = "\u2066\u2067\u2068"
+_BIDI_CONTROLS = frozenset(_OPENS_EMBEDDING + _OPENS_ISOLATE + "\u202c\u2069\u200e\u200f\u061c")
+
+
+def isolate_bidi(value):
+    """A string whose direction controls cannot reach past its own end.
+
+    A source named "Trusted\\u202e Wire" would otherwise print the date after
+    it backwards. Strings with direction controls are closed (every open
+    embedding, override and isolate gets its terminator) and wrapped in a
+    first-strong isolate; every other value is returned unchanged.
+
+    >>> isolate_bidi("Trusted\\u202e Wire") == "\\u2068Trusted\\u202e Wire\\u202c\\u2069"
+    True
+    >>> isolate_bidi("Reuters"), isolate_bidi(3)
+    ('Reuters', 3)
+    """
+    if not isinstance(value, str) or _BIDI_CONTROLS.isdisjoint(value):
+        return value
+    embeddings: list[str] = []  # a stack, as the bidi algorithm keeps it: a PDI also closes embeddings inside
+    for ch in value:
+        if ch in _OPENS_EMBEDDING or ch in _OPENS_ISOLATE:
+            embeddings.append(ch)
+        elif ch == "\u202c" and embeddings and embeddings[-1] in _OPENS_EMBEDDING:
+            embeddings.pop()
+        elif ch == "\u2069" and any(c in _OPENS_ISOLATE for c in embeddings):
+            while embeddings.pop() not in _OPENS_ISOLATE:
+                pass
+    closing = "".join("\u2069" if c in _OPENS_ISOLATE else "\u202c" for c in reversed(embeddings))
+    return "\u2068" + value + closing + "\u2069"

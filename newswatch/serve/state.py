@@ -14,8 +14,9 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,6 +28,18 @@ from ..errors import InputError
 from ..store.search import ChangeProbe, EmbeddingIndex
 
 log = logging.getLogger("newswatch.serve")
+
+
+class ServerStopping(Exception):
+    """Raised inside an ingest job, between two stored batches, when the server is shutting down."""
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong ingest tokens from one client in a minute."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many wrong ingest tokens; try again in {retry_after} s")
+        self.retry_after = max(1, retry_after)
 
 MAX_JOBS_KEPT = 200
 
@@ -86,6 +99,9 @@ class ServerState:
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.Lock()
         self.jobs: OrderedDict[str, IngestJob] = OrderedDict()
+        self._wrong_tokens: dict[str, deque] = {}
+        self._attempts_lock = threading.Lock()
+        self._stopping = threading.Event()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-ingest") \
             if options.ingest_token else None
 
@@ -93,10 +109,29 @@ class ServerState:
     def uploads_enabled(self) -> bool:
         return self._writer is not None
 
-    def token_ok(self, given: str | None) -> bool:
-        """Whether ``given`` is the ingest token (compared in constant time)."""
+    def token_ok(self, given: str | None, client: str = "") -> bool:
+        """Whether ``given`` is the ingest token (compared in constant time).
+
+        A client that gave too many wrong tokens in the last minute is refused
+        with :class:`TooManyAttempts` before its token is even compared, so the
+        token cannot be guessed at the speed of the network.
+        """
         expected = self.options.ingest_token
-        return bool(expected and given) and secrets.compare_digest(given.encode(), expected.encode())
+        with self._attempts_lock:
+            now = time.monotonic()
+            recent = self._wrong_tokens.setdefault(client, deque())
+            while recent and now - recent[0] > 60:
+                recent.popleft()
+            if len(recent) >= self.options.token_attempts_per_minute:
+                raise TooManyAttempts(int(61 - (now - recent[0])))
+            ok = bool(expected and given) and secrets.compare_digest(given.encode(), expected.encode())
+            if not ok and given:
+                recent.append(now)
+            elif not recent:
+                del self._wrong_tokens[client]
+            if len(self._wrong_tokens) > 10_000:  # bounded memory under a spray of addresses
+                self._wrong_tokens.pop(next(iter(self._wrong_tokens)))
+            return ok
 
     def cached(self, key: str, compute):
         """``compute()``, remembered until the database changes."""
@@ -152,6 +187,9 @@ class ServerState:
             def progress(running: api.IngestReport) -> None:
                 job.ingested = sum(r.ingested for r in reports) + running.ingested
                 job.duplicates = sum(r.duplicates for r in reports) + running.duplicates
+                # Called after each stored batch: stopping here leaves the database consistent.
+                if self._stopping.is_set():
+                    raise ServerStopping()
 
             with api.open(self.db_path) as nw:
                 if paths or upload.urls:
@@ -167,6 +205,11 @@ class ServerState:
             job.ingested = sum(r.ingested for r in reports)
             job.duplicates = sum(r.duplicates for r in reports)
             job.status = "done"
+        except ServerStopping:
+            job.status = "failed"
+            job.error = (f"the server was stopped after {job.ingested} articles of this upload were stored; "
+                         "send it again to finish (what is already stored is recognised and skipped)")
+            log.warning("ingest job %s stopped by shutdown: %s", job.id, job.error)
         except Exception as exc:  # the job fails, the server does not
             log.exception("ingest job %s failed", job.id)
             job.status = "failed"
@@ -177,8 +220,14 @@ class ServerState:
             shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
+        """Stop: queued uploads are dropped, a running one ends after the batch it is storing."""
+        self._stopping.set()
         if self._writer is not None:
             self._writer.shutdown(wait=True, cancel_futures=True)
+            for job in self.jobs.values():
+                if job.status == "queued":
+                    job.status, job.error = "failed", "the server was stopped before this upload started; send it again"
+                    log.warning("ingest job %s dropped by shutdown", job.id)
         with self._readers_lock:
             for nw in self._readers:
                 nw.close()
