@@ -9,8 +9,16 @@ database work, so the ratio says what each page adds on a noisy machine.
 The client threads run on the same 2 cores as the server, so absolute
 figures are lower bounds; compare ratios across runs.
 
+Then, with --clients N --seconds S, a mixed load: N clients, each sending its
+next request as soon as the last one is answered, for S seconds, over every
+kind of page a reader opens (home, stories, events, articles, entities, search
+pages and the search API), picked at random from many distinct URLs. The
+clients are one asyncio process speaking HTTP/1.1 with keep-alive directly on
+sockets, so that the load generator takes as little of the 2 cores as it can.
+
 Usage:
   ./run bench web.py                       # the bundled demo corpus (ingested into a temporary file)
+  ./run bench web.py --db /tmp/nw20k.db --clients 50 --seconds 30   # plus the mixed load
   ./run bench web_corpus.py --articles 100000 --db /tmp/nw100k.db
   ./run bench web.py --db /tmp/nw100k.db   # the same requests at 100k articles
 """
@@ -90,11 +98,106 @@ def load(url: str, paths: list[str], total: int, concurrency: int) -> dict:
             "p95": latencies[int(0.95 * (len(latencies) - 1))], "failures": len(failures)}
 
 
+async def _get(reader, writer, host: str, path: str) -> int:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = None
+    chunked = False
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == b"content-length":
+            length = int(value)
+        elif key.strip().lower() == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status
+
+
+def mixed_load(url: str, paths: list[str], clients: int, seconds: float, seed: int = 7) -> dict:
+    """``clients`` closed-loop clients for ``seconds``, each picking its next URL at random from ``paths``."""
+    import asyncio
+    import random
+
+    host = url.split("//", 1)[1]
+    address, port = host.rsplit(":", 1)
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+
+    async def client(k: int, stop_at: float):
+        rng = random.Random(seed * 1000 + k)
+        reader, writer = await asyncio.open_connection(address, int(port))
+        try:
+            while time.perf_counter() < stop_at:
+                path = rng.choice(paths)
+                t0 = time.perf_counter()
+                try:
+                    status = await _get(reader, writer, host, path)
+                except (OSError, asyncio.IncompleteReadError) as exc:
+                    failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(address, int(port))
+                    continue
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if status != 200:
+                    failures[str(status)] = failures.get(str(status), 0) + 1
+        finally:
+            writer.close()
+
+    async def run():
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(client(k, stop_at) for k in range(clients)))
+
+    t0 = time.perf_counter()
+    asyncio.run(run())
+    wall = time.perf_counter() - t0
+    latencies.sort()
+
+    def pct(q: float) -> float:
+        return latencies[int(q * (len(latencies) - 1))]
+
+    return {"clients": clients, "requests": len(latencies), "rps": len(latencies) / wall, "p50": pct(0.5),
+            "p95": pct(0.95), "p99": pct(0.99), "max": latencies[-1], "failures": failures}
+
+
+def reader_paths(url: str, n: int = 400, seed: int = 3) -> list[str]:
+    """Many distinct URLs of every kind a reader opens, in the proportions of a reading session."""
+    import random
+
+    rng = random.Random(seed)
+    stories = httpx.get(url + "/api/stories", params={"limit": 200}, timeout=60).json()
+    events = httpx.get(url + "/api/events", params={"limit": 200}, timeout=60).json()
+    entities = httpx.get(url + "/api/entities", params={"limit": 200}, timeout=60).json()
+    total = httpx.get(url + "/api/stats", timeout=60).json()["articles"]
+    words = [w for q in QUERIES for w in q.split()]
+    paths = ["/"] * (n // 10) + [f"/?page={rng.randint(2, 5)}" for _ in range(n // 20)]
+    paths += [f"/stories/{rng.choice(stories)['id']}" for _ in range(n // 5)]
+    paths += [f"/events/{rng.choice(events)['id']}" for _ in range(n // 10)]
+    paths += [f"/articles/{rng.randint(1, total)}" for _ in range(n // 4)]
+    paths += [f"/entities/{rng.choice(entities)['id']}" for _ in range(n // 20)]
+    paths += [f"/search?q={rng.choice(words)}+{rng.choice(words)}" for _ in range(n // 10)]
+    paths += [f"/api/search?q={rng.choice(words)}" for _ in range(n // 10)]
+    paths += [f"/api/articles/{rng.randint(1, total)}" for _ in range(n // 20)]
+    return paths
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="corpus to serve (default: the demo corpus, ingested into a temporary file)")
     ap.add_argument("--requests", type=int, default=300, help="requests per kind of page")
     ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--clients", type=int, nargs="*", default=[],
+                    help="mixed load with these numbers of clients (e.g. 4 50); none: skip it")
+    ap.add_argument("--seconds", type=float, default=30, help="length of each mixed-load run")
+    ap.add_argument("--skip-kinds", action="store_true", help="only the mixed load")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
@@ -115,20 +218,36 @@ def main():
                 "search page": [f"/search?q={q}" for q in QUERIES],
                 "search API": [f"/api/search?q={q}" for q in QUERIES],
             }
-            for paths in kinds.values():  # warm-up: templates compiled, embedding index loaded, pages cached
-                load(url, paths, 2 * len(paths), 1)
-            results = {name: load(url, paths, args.requests, args.concurrency) for name, paths in kinds.items()}
+            results = {}
+            if not args.skip_kinds:
+                for paths in kinds.values():  # warm-up: templates compiled, embedding index loaded, pages cached
+                    load(url, paths, 2 * len(paths), 1)
+                results = {name: load(url, paths, args.requests, args.concurrency) for name, paths in kinds.items()}
+            mixed = []
+            if args.clients:
+                paths = reader_paths(url)
+                mixed_load(url, paths, 4, 5)  # warm-up
+                mixed = [mixed_load(url, paths, n, args.seconds) for n in args.clients]
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     print(f"machine: {machine()}")
     print(f"corpus: {stats['articles']:,} articles, {stats['stories']:,} stories, {stats['events']:,} events; "
           f"{args.requests} requests per kind, {args.concurrency} client threads")
-    print("| request | req/s | p50 ms | p95 ms | p95 vs static | failures |")
-    print("|---|---|---|---|---|---|")
-    base = results["static file (baseline)"]["p95"]
-    for name, r in results.items():
-        print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p95'] / base:.1f}x | {r['failures']} |")
+    if results:
+        print("| request | req/s | p50 ms | p95 ms | p95 vs static | failures |")
+        print("|---|---|---|---|---|---|")
+        base = results["static file (baseline)"]["p95"]
+        for name, r in results.items():
+            print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p95'] / base:.1f}x | "
+                  f"{r['failures']} |")
+    if mixed:
+        print(f"\nmixed load: {len(set(paths))} distinct URLs, {args.seconds:.0f} s per run")
+        print("| clients | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | failures |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in mixed:
+            print(f"| {r['clients']} | {r['requests']:,} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | "
+                  f"{r['p99']:.0f} | {r['max']:.0f} | {sum(r['failures'].values())} {r['failures'] or ''} |")
 
 
 if __name__ == "__main__":

@@ -312,10 +312,14 @@ class Newswatch:
         return self.store.relink(progress)
 
     def reanalyze(self, options: IngestOptions | None = None, progress=None) -> int:
-        """Run the current analysis (cleaning, dates, entities, quotes) again over every stored article."""
+        """Run the current analysis (cleaning, dates, entities, quotes) again over every stored article.
+
+        Stored ``options.batch_size`` articles per transaction; see ``SQLiteStore.reanalyze``.
+        """
         options = options or IngestOptions()
         pipeline = Pipeline(DEFAULT_PIPELINE, options)
-        return self.store.reanalyze(lambda raws: pipeline.pipe((Article(r) for r in raws), options.workers), progress)
+        return self.store.reanalyze(lambda raws: pipeline.pipe((Article(r) for r in raws), options.workers), progress,
+                                    batch_size=options.batch_size)
 
     # -- export -------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, api
+from . import __version__, api, errors
 from .config import DEFAULT_DB, IngestOptions
 from .analysis.published import describe as describe_estimate
 from .errors import NewswatchError, UsageError
@@ -572,8 +572,11 @@ def relink(obj: _Context, as_json: bool):
 @cli.command(epilog="""
 \b
 Use after upgrading newswatch: articles stored by an older version get the
-analysis stages they lack (entities, quotes), and entities are rebuilt over
-the whole corpus. It runs in one transaction: interrupted, nothing changes.
+analysis stages they lack (entities, quotes), and entities, events and
+stories are rebuilt over the whole corpus, in the order the articles were
+stored (what a fresh ingest of the same inputs gives). It works in batches
+of 100 articles, each stored in a transaction of its own, so an ingest can
+run meanwhile; interrupted, run it again and it carries on where it stopped.
 """)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -594,14 +597,20 @@ def reanalyze(obj: _Context, progress, as_json):
 
     with obj.open() as nw:
         n = nw.reanalyze(progress=on_progress)
+        failures = nw.store.reanalyze_failures
         figures = nw.stats()
     if bar is not None:
         bar.close()
-    result = {"reanalyzed": n, "entities": figures["entities"], "quotes": figures["quotes"]}
+    for failure in failures:
+        click.echo(f"newswatch: failed [{errors.ANALYSIS_FAILED}]: {failure} (its text is kept, without entities)",
+                   err=True)
+    result = {"reanalyzed": n, "entities": figures["entities"], "quotes": figures["quotes"], "failed": failures}
     if as_json:
         _echo_json(result)
     else:
         click.echo(f"reanalysed {n} articles: {result['entities']} entities, {result['quotes']} quotes")
+    if failures:
+        sys.exit(1)
 
 
 @cli.command()

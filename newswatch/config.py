@@ -114,6 +114,8 @@ class ServeOptions:
     token_attempts_per_minute: int = 10
     #: Largest body accepted anywhere else (every other route is a GET).
     max_body_bytes: int = 64_000
+    #: Threads answering requests (each with its own read connection); more wait in line.
+    threads: int = 4
     #: Rows per page on the web pages; the API's ``limit`` is capped at ``max_page``.
     page_size: int = 20
     max_page: int = 500
@@ -129,6 +131,8 @@ class ServeOptions:
             raise ValueError("the ingest token must be at least 8 characters: it is the only lock on uploads")
         if self.max_upload_bytes <= 0 or self.max_body_bytes <= 0:
             raise ValueError("body size limits must be positive numbers of bytes")
+        if self.threads < 1:
+            raise ValueError(f"threads must be at least 1, got {self.threads}")
         if self.max_upload_records <= 0 or self.token_attempts_per_minute <= 0:
             raise ValueError("max_upload_records and token_attempts_per_minute must be positive")
         bad = [h for h in self.allowed_hosts if not h or any(c in h for c in "/ @")]

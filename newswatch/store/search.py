@@ -149,9 +149,11 @@ class EmbeddingIndex:
     """Every article's embedding, held in memory by a long-running process (the web server).
 
     Reading 100k embeddings from SQLite costs more than the search itself, so
-    a server keeps them here. The copy is reloaded whenever another connection
-    has committed since (``PRAGMA data_version``), so uploads and a concurrent
-    ``newswatch ingest`` show up at the next query.
+    a server keeps them here. When another connection has committed
+    (``PRAGMA data_version``), only what changed is read: articles are added
+    with growing ids, so new rows are appended; the whole copy is read again
+    only when rows went away or a reanalysis rewrote them (the
+    ``analysis_generation`` corpus figure moves).
 
     >>> index = EmbeddingIndex(":memory:")
     >>> index.nearest(np.ones(4, dtype=np.float32), None, 5)
@@ -164,18 +166,43 @@ class EmbeddingIndex:
         self._lock = threading.Lock()
         self._ids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._generation = None
+        self.full_loads = 0  # how often the whole copy was read (the figure an incremental index keeps low)
 
     def _refresh(self) -> None:
         if not self._probe.changed():
             return
+        conn = self._probe.conn
         try:
-            rows = self._probe.conn.execute("SELECT id, embedding FROM articles WHERE embedding IS NOT NULL"
-                                      " ORDER BY id").fetchall()
+            count, = conn.execute("SELECT count(*) FROM articles WHERE embedding IS NOT NULL").fetchone()
+            row = conn.execute("SELECT value FROM corpus_stats WHERE name = 'analysis_generation'").fetchone()
         except sqlite3.OperationalError:  # an empty database, not migrated yet
-            rows = []
-        self._ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-                        if rows else np.zeros((0, 0), dtype=np.float32))
+            return
+        generation = row[0] if row else 0
+        last = int(self._ids[-1]) if len(self._ids) else 0
+        if generation == self._generation:
+            rows = conn.execute("SELECT id, embedding FROM articles WHERE embedding IS NOT NULL AND id > ?"
+                                " ORDER BY id", (last,)).fetchall()
+            if len(self._ids) + len(rows) == count:
+                self._append(rows)
+                return
+        self._generation = generation
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self.full_loads += 1
+        self._append(conn.execute("SELECT id, embedding FROM articles WHERE embedding IS NOT NULL"
+                                  " ORDER BY id").fetchall())
+
+    def _append(self, rows: list) -> None:
+        if not rows:
+            return
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        if len(self._ids) and matrix.shape[1] != self._matrix.shape[1]:
+            raise ValueError("stored embeddings differ in size: run `newswatch reanalyze`")
+        self._ids = np.concatenate([self._ids, ids])
+        # Grown by concatenation: a new array each time, so a search holding the old one is undisturbed.
+        self._matrix = np.concatenate([self._matrix, matrix]) if len(self._matrix) else matrix.copy()
 
     def nearest(self, vector: np.ndarray, allowed: set[int] | None, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` articles closest to ``vector`` (cosine), optionally only among ``allowed`` ids."""
@@ -208,7 +235,7 @@ def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, 
 
 def _nearest(ids: np.ndarray, matrix: np.ndarray, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
     """The ``limit`` rows of ``matrix`` closest to ``vector`` (best first), above the noise floor."""
-    if not len(ids):
+    if not len(ids) or matrix.shape[1] != len(vector):  # vectors of another model: nothing comparable
         return []
     scores = matrix @ vector
     top = np.argpartition(-scores, limit)[:limit] if len(ids) > limit else np.arange(len(ids))
