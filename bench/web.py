@@ -12,7 +12,11 @@ figures are lower bounds; compare ratios across runs.
 Then, with --clients N --seconds S, a mixed load: N clients, each sending its
 next request as soon as the last one is answered, for S seconds, over every
 kind of page a reader opens (home, stories, events, articles, entities, search
-pages and the search API), picked at random from many distinct URLs. The
+pages and the search API), picked at random from 3,000 distinct URLs with a
+Zipf law (the URL of popularity rank r is asked for in proportion to 1/r),
+the shape of real web traffic: a few pages are read by many, most by few. The
+server keeps finished answers until the corpus changes, so the mix of
+repeated and first-time requests is what this measures. The
 clients are one asyncio process speaking HTTP/1.1 with keep-alive directly on
 sockets, so that the load generator takes as little of the 2 cores as it can.
 
@@ -26,6 +30,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import socket
 import statistics
@@ -134,10 +139,11 @@ def mixed_load(url: str, paths: list[str], clients: int, seconds: float, seed: i
 
     async def client(k: int, stop_at: float):
         rng = random.Random(seed * 1000 + k)
+        cumulative = list(itertools.accumulate(1 / (r + 1) for r in range(len(paths))))
         reader, writer = await asyncio.open_connection(address, int(port))
         try:
             while time.perf_counter() < stop_at:
-                path = rng.choice(paths)
+                path = rng.choices(paths, cum_weights=cumulative)[0]
                 t0 = time.perf_counter()
                 try:
                     status = await _get(reader, writer, host, path)
@@ -168,14 +174,14 @@ def mixed_load(url: str, paths: list[str], clients: int, seconds: float, seed: i
             "p95": pct(0.95), "p99": pct(0.99), "max": latencies[-1], "failures": failures}
 
 
-def reader_paths(url: str, n: int = 400, seed: int = 3) -> list[str]:
-    """Many distinct URLs of every kind a reader opens, in the proportions of a reading session."""
+def reader_paths(url: str, n: int = 3000, seed: int = 3) -> list[str]:
+    """Distinct URLs of every kind a reader opens, in the proportions of a reading session, in popularity order."""
     import random
 
     rng = random.Random(seed)
-    stories = httpx.get(url + "/api/stories", params={"limit": 200}, timeout=60).json()
-    events = httpx.get(url + "/api/events", params={"limit": 200}, timeout=60).json()
-    entities = httpx.get(url + "/api/entities", params={"limit": 200}, timeout=60).json()
+    stories = httpx.get(url + "/api/stories", params={"limit": 500}, timeout=60).json()
+    events = httpx.get(url + "/api/events", params={"limit": 500}, timeout=60).json()
+    entities = httpx.get(url + "/api/entities", params={"limit": 500}, timeout=60).json()
     total = httpx.get(url + "/api/stats", timeout=60).json()["articles"]
     words = [w for q in QUERIES for w in q.split()]
     paths = ["/"] * (n // 10) + [f"/?page={rng.randint(2, 5)}" for _ in range(n // 20)]
@@ -186,7 +192,10 @@ def reader_paths(url: str, n: int = 400, seed: int = 3) -> list[str]:
     paths += [f"/search?q={rng.choice(words)}+{rng.choice(words)}" for _ in range(n // 10)]
     paths += [f"/api/search?q={rng.choice(words)}" for _ in range(n // 10)]
     paths += [f"/api/articles/{rng.randint(1, total)}" for _ in range(n // 20)]
-    return paths
+    paths = list(dict.fromkeys(paths))
+    rng.shuffle(paths)
+    front = [p for p in ("/", "/?page=2") if p in paths]  # the front page is the most read page on any site
+    return front + [p for p in paths if p not in front]
 
 
 def main():
@@ -242,7 +251,7 @@ def main():
             print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p95'] / base:.1f}x | "
                   f"{r['failures']} |")
     if mixed:
-        print(f"\nmixed load: {len(set(paths))} distinct URLs, {args.seconds:.0f} s per run")
+        print(f"\nmixed load: {len(paths)} distinct URLs (Zipf popularity), {args.seconds:.0f} s per run")
         print("| clients | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | failures |")
         print("|---|---|---|---|---|---|---|---|")
         for r in mixed:

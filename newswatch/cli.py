@@ -650,6 +650,8 @@ at /docs and /openapi.json.""")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on. Anything but loopback exposes the corpus to the network.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Server processes sharing the port (default: one per core, at most 2).")
 @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="A host name the server answers to, besides loopback and --host (repeatable; '*' for any, "
                    "when a proxy in front checks the name). Requests naming any other host get 421, which "
@@ -658,7 +660,8 @@ at /docs and /openapi.json.""")
               help="Allow uploads (web form and POST /api/ingest) to those who give this token. "
                    "Default: $NEWSWATCH_INGEST_TOKEN; without it the server is read-only.")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, allowed_hosts: tuple[str, ...], ingest_token: str | None):
+def serve(obj: _Context, host: str, port: int, workers: int | None, allowed_hosts: tuple[str, ...],
+          ingest_token: str | None):
     """Browse the corpus in a web browser, and query it over a JSON API.
 
     Stories with their timelines, events, articles with entities and quotes
@@ -668,7 +671,8 @@ def serve(obj: _Context, host: str, port: int, allowed_hosts: tuple[str, ...], i
     from .config import ServeOptions, default_db_path
     from .serve import run
 
-    options = ServeOptions(host=host, port=port, ingest_token=ingest_token or None, allowed_hosts=allowed_hosts)
+    options = ServeOptions(host=host, port=port, ingest_token=ingest_token or None, allowed_hosts=allowed_hosts,
+                           **({"workers": workers} if workers else {}))
     if host in ("0.0.0.0", "::") and not allowed_hosts:
         click.echo("newswatch: warning: only requests naming localhost are answered; add --allow-host NAME "
                    "for each name this machine is reached by", err=True)

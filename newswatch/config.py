@@ -114,8 +114,12 @@ class ServeOptions:
     token_attempts_per_minute: int = 10
     #: Largest body accepted anywhere else (every other route is a GET).
     max_body_bytes: int = 64_000
-    #: Threads answering requests (each with its own read connection); more wait in line.
+    #: Processes answering requests (they share the port), and threads in each (each thread
+    #: with its own read connection); more requests wait in line.
+    workers: int = min(2, os.cpu_count() or 1)
     threads: int = 4
+    #: Bytes of finished pages and API answers kept until the corpus changes (0: none).
+    cache_bytes: int = 64_000_000
     #: Rows per page on the web pages; the API's ``limit`` is capped at ``max_page``.
     page_size: int = 20
     max_page: int = 500
@@ -131,8 +135,8 @@ class ServeOptions:
             raise ValueError("the ingest token must be at least 8 characters: it is the only lock on uploads")
         if self.max_upload_bytes <= 0 or self.max_body_bytes <= 0:
             raise ValueError("body size limits must be positive numbers of bytes")
-        if self.threads < 1:
-            raise ValueError(f"threads must be at least 1, got {self.threads}")
+        if self.threads < 1 or self.workers < 1:
+            raise ValueError(f"workers and threads must be at least 1, got {self.workers} and {self.threads}")
         if self.max_upload_records <= 0 or self.token_attempts_per_minute <= 0:
             raise ValueError("max_upload_records and token_attempts_per_minute must be positive")
         bad = [h for h in self.allowed_hosts if not h or any(c in h for c in "/ @")]

@@ -163,3 +163,52 @@ def test_the_server_stops_within_seconds_during_an_upload(tmp_path, demo_db, sig
     # Sending the same records again finishes the job without a single duplicate.
     CLI(db).run("ingest", write_jsonl(tmp_path / "again.jsonl", records), check_rc=0)
     assert CLI(db).json("stats")["articles"] - before == len(records)
+
+
+def test_every_server_process_reports_on_every_upload(server):
+    import httpx
+
+    job = server.http.post("/api/ingest", headers=AUTH, json={"records": [
+        {"id": "proc-1", "text": "The Kvarken ferry line added a second daily crossing on Monday."}]}).json()
+    for _ in range(12):  # a new connection each time: the kernel hands them to either process
+        with httpx.Client(base_url=server.url, timeout=30) as fresh:
+            r = fresh.get(f"/api/ingest/{job['id']}", headers=AUTH)
+            assert r.status_code == 200 and r.json()["id"] == job["id"]
+    assert server.http.get(f"/upload/jobs/{job['id']}").status_code == 200
+
+
+def test_an_upload_cut_off_by_a_crash_is_reported_failed_after_restart(tmp_path, demo_db):
+    db = tmp_path / "crash.db"
+    shutil.copy(demo_db, db)
+    srv = Server(db, INGEST_TOKEN)
+    records = [{"id": f"c{i}", "text": f"Harbour council note {i} on the budget of the river school."}
+               for i in range(400)]
+    job = srv.http.post("/api/ingest", json={"records": records}, headers=AUTH).json()
+    while srv.http.get(f"/api/ingest/{job['id']}", headers=AUTH).json()["status"] != "running":
+        time.sleep(0.1)
+    import os
+
+    for pid in _children(srv.proc.pid) + [srv.proc.pid]:
+        os.kill(pid, signal.SIGKILL)
+    srv.proc.wait()
+    srv.stop()
+    again = Server(db, INGEST_TOKEN)
+    try:
+        after = again.http.get(f"/api/ingest/{job['id']}", headers=AUTH).json()
+        assert after["status"] == "failed" and "send it again" in after["error"]
+    finally:
+        again.stop()
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # the parent's pid, after the state letter
+            found.append(int(stat.parent.name))
+    return found

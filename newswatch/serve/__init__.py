@@ -11,9 +11,38 @@ from .app import create_app
 __all__ = ["create_app", "run"]
 
 
+_ENVIRONMENT = "NEWSWATCH_SERVE_CONFIG"
+
+
 def run(db_path: str, options) -> None:
-    """Serve until interrupted (uvicorn, one process; requests are answered on a thread pool)."""
+    """Serve until interrupted: uvicorn with ``options.workers`` processes, each answering on a thread pool.
+
+    Several processes share the listening socket; each builds its own
+    application from the configuration passed in the environment.
+    """
+    import json
+    import os
+    from dataclasses import asdict
+
     import uvicorn
 
-    uvicorn.run(create_app(db_path, options), host=options.host, port=options.port, log_level="info",
-                access_log=False, server_header=False, proxy_headers=False)
+    common = dict(host=options.host, port=options.port, log_level="info", access_log=False, server_header=False,
+                  proxy_headers=False, timeout_graceful_shutdown=10)
+    if options.workers <= 1:
+        uvicorn.run(create_app(db_path, options), **common)
+        return
+    os.environ[_ENVIRONMENT] = json.dumps({"db": db_path, "options": asdict(options)})
+    uvicorn.run("newswatch.serve:app_from_environment", factory=True, workers=options.workers, **common)
+
+
+def app_from_environment():
+    """The application a worker process serves (see :func:`run`)."""
+    import json
+    import os
+
+    from ..config import ServeOptions
+
+    config = json.loads(os.environ[_ENVIRONMENT])
+    fields = config["options"]
+    fields["allowed_hosts"] = tuple(fields.get("allowed_hosts") or ())
+    return create_app(config["db"], ServeOptions(**fields))

@@ -248,7 +248,7 @@ async def ingest(request: Request, state: Annotated[ServerState, Depends(require
 @router.get("/ingest/{job_id}", summary="Progress of an ingest job", tags=["ingest"])
 def ingest_job(job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")],
                state: Annotated[ServerState, Depends(require_token)]) -> dict:
-    job = state.jobs.get(job_id)
+    job = state.job(job_id)
     if job is None:
         raise HTTPException(404, f"no ingest job {job_id}")
     return job.as_dict()

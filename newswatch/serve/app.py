@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..config import ServeOptions
 from ..errors import NewswatchError, NotFoundError, StoreError
+from .cache import ResponseCache
 from .guard import Guard, json_error
 from .state import ServerState
 
@@ -42,7 +43,9 @@ class NewswatchApp(FastAPI):
         super().__init__(*args, **kwargs)
 
     def build_middleware_stack(self):
-        return Guard(super().build_middleware_stack(), self.serve_options, _error)
+        self.response_cache = ResponseCache(super().build_middleware_stack(), self.state.newswatch.db_path,
+                                            self.serve_options.cache_bytes)
+        return Guard(self.response_cache, self.serve_options, _error)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list]:
@@ -72,6 +75,8 @@ def create_app(db_path: str, options: ServeOptions | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = options.threads
         yield
         state.close()
+        if getattr(_app, "response_cache", None) is not None:
+            _app.response_cache.close()
 
     app = NewswatchApp(serve_options=options, title="newswatch", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="The JSON API of a newswatch corpus. Every list is paginated with `limit` and "

@@ -220,7 +220,7 @@ async def upload(request: Request):
 
 @router.get("/upload/jobs/{job_id}", response_class=HTMLResponse)
 def upload_job(request: Request, job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]):
-    job = _state(request).jobs.get(job_id)
+    job = _state(request).job(job_id)
     if job is None:
         raise NotFoundError(f"no upload job {job_id} (jobs are kept while the server runs)")
     return render(request, "job.html", job=job)

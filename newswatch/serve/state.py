@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import OrderedDict, deque
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,6 +26,7 @@ from .. import api
 from ..config import IngestOptions, ServeOptions
 from ..errors import InputError
 from ..store.search import ChangeProbe, EmbeddingIndex
+from .jobs import IngestJob, JobBook
 
 log = logging.getLogger("newswatch.serve")
 
@@ -41,28 +42,6 @@ class TooManyAttempts(Exception):
         super().__init__(f"too many wrong ingest tokens; try again in {retry_after} s")
         self.retry_after = max(1, retry_after)
 
-MAX_JOBS_KEPT = 200
-
-
-@dataclass
-class IngestJob:
-    """One upload: what was sent, how far the ingest is, what failed."""
-
-    id: str
-    inputs: list[str]
-    status: str = "queued"  # queued -> running -> done | failed
-    ingested: int = 0
-    duplicates: int = 0
-    failed: list[dict] = field(default_factory=list)
-    new_ids: list[int] = field(default_factory=list)
-    error: str | None = None
-    created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    finished: str | None = None
-
-    def as_dict(self) -> dict:
-        return {"id": self.id, "status": self.status, "inputs": self.inputs, "ingested": self.ingested,
-                "duplicates": self.duplicates, "failed": self.failed, "new_ids": self.new_ids,
-                "error": self.error, "created": self.created, "finished": self.finished}
 
 
 @dataclass
@@ -98,10 +77,12 @@ class ServerState:
         self._probe = ChangeProbe(db_path)
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.Lock()
-        self.jobs: OrderedDict[str, IngestJob] = OrderedDict()
+        self.jobs = JobBook(db_path)
+        self.jobs.fail_orphans()
         self._wrong_tokens: dict[str, deque] = {}
         self._attempts_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._queued: list[IngestJob] = []
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-ingest") \
             if options.ingest_token else None
 
@@ -161,14 +142,19 @@ class ServerState:
         if self._writer is None:
             raise RuntimeError("uploads are disabled: the server was started without an ingest token")
         job = IngestJob(id=uuid.uuid4().hex[:12], inputs=upload.labels)
-        self.jobs[job.id] = job
-        while len(self.jobs) > MAX_JOBS_KEPT:
-            self.jobs.popitem(last=False)
+        self.jobs.save(job)
+        self._queued.append(job)
         self._writer.submit(self._run, job, upload)
         return job
 
+    def job(self, job_id: str) -> IngestJob | None:
+        """An upload job of any of the server's processes."""
+        return self.jobs.get(job_id)
+
     def _run(self, job: IngestJob, upload: Upload) -> None:
+        self._queued.remove(job)
         job.status = "running"
+        self.jobs.save(job)
         folder = Path(tempfile.mkdtemp(prefix="newswatch-upload-"))
         # Error messages should name the file as the user knows it, not our temporary copy.
         names: dict[str, str] = {}
@@ -187,6 +173,7 @@ class ServerState:
             def progress(running: api.IngestReport) -> None:
                 job.ingested = sum(r.ingested for r in reports) + running.ingested
                 job.duplicates = sum(r.duplicates for r in reports) + running.duplicates
+                self.jobs.save(job)
                 # Called after each stored batch: stopping here leaves the database consistent.
                 if self._stopping.is_set():
                     raise ServerStopping()
@@ -217,6 +204,7 @@ class ServerState:
                 "the ingest stopped on an internal error (see the server log); nothing from the unfinished batch was stored"
         finally:
             job.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self.jobs.save(job)
             shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
@@ -224,16 +212,17 @@ class ServerState:
         self._stopping.set()
         if self._writer is not None:
             self._writer.shutdown(wait=True, cancel_futures=True)
-            for job in self.jobs.values():
-                if job.status == "queued":
-                    job.status, job.error = "failed", "the server was stopped before this upload started; send it again"
-                    log.warning("ingest job %s dropped by shutdown", job.id)
+            for job in list(self._queued):
+                job.status, job.error = "failed", "the server was stopped before this upload started; send it again"
+                self.jobs.save(job)
+                log.warning("ingest job %s dropped by shutdown", job.id)
         with self._readers_lock:
             for nw in self._readers:
                 nw.close()
             self._readers.clear()
         self.index.close()
         self._probe.close()
+        self.jobs.close()
 
 
 def _user_name(origin: str, names: dict[str, str]) -> str:

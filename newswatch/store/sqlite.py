@@ -858,11 +858,14 @@ class SQLiteStore(Store):
 
     def co_entities(self, entity_id: int, limit: int = 12) -> list[dict]:
         """Entities named in the same articles as this one, by the number of articles shared."""
+        # Each article once (not once per pair of mentions): a widely named entity has thousands of them.
         return [{"id": i, "name": n, "type": t, "articles": c} for i, n, t, c in self.conn.execute(
-            "SELECT e.id, e.name, e.type, count(DISTINCT m2.article_id) AS shared FROM mentions m1"
-            " JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id"
-            " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ?"
-            " GROUP BY e.id ORDER BY shared DESC, e.mentions DESC, e.id LIMIT ?", (entity_id, limit))]
+            "WITH mine AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?),"
+            " pairs AS (SELECT DISTINCT m.article_id, m.entity_id FROM mine JOIN mentions m"
+            " ON m.article_id = mine.article_id WHERE m.entity_id IS NOT NULL AND m.entity_id != ?),"
+            " shared AS (SELECT entity_id, count(*) AS n FROM pairs GROUP BY entity_id)"
+            " SELECT e.id, e.name, e.type, shared.n FROM shared JOIN entities e ON e.id = shared.entity_id"
+            " ORDER BY shared.n DESC, e.mentions DESC, e.id LIMIT ?", (entity_id, entity_id, limit))]
 
     def list_duplicate_groups(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
         out = []
