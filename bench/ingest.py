@@ -5,15 +5,17 @@ ingests the whole set into a new SQLite file through the public API:
 
 - store only: JSONL parsed and written to SQLite, no analysis (the baseline);
 - + clean: the cleaning step added;
-- + language, dates: the foundation's pipeline;
-- full: + entities (spaCy NER, linking) and quotes: what `newswatch ingest` does.
+- + language + dates: the foundation's pipeline;
+- full: every stage `newswatch ingest` runs (newswatch.analysis.DEFAULT_PIPELINE:
+  + publication estimate, entities, quotes, and the features stage: MinHash,
+  embedding, terms), stored with duplicate, event and story linking.
 
 Peak memory is given for the main process and, where spaCy started worker
 processes (after the first 200 articles), for the largest worker.
 
 Ratios against the baseline are reported because these machines are noisy.
 
-Usage: ./run bench ingest.py [--limit N]
+Usage: ./run bench ingest.py [--limit N] [--sets ECB+,PolNeAR] [--configs "store only,full"]
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from pathlib import Path
 
 from _shared import load_module, machine, peak_rss_mb
 
-CONFIGS = {"store only": ("copy_raw",), "+ clean": ("clean",), "+ language, dates": ("clean", "language", "dates"),
-           "full": ("clean", "language", "dates", "entities", "quotes")}
+from newswatch.analysis import DEFAULT_PIPELINE
+
+CONFIGS = {"store only": ("copy_raw",), "+ clean": ("clean",), "+ language + dates": ("clean", "language", "dates"),
+           "full": DEFAULT_PIPELINE}
 SETS = ("ECB+", "GoogleNews-TS", "PolNeAR")
 
 

@@ -22,9 +22,9 @@ sockets, so that the load generator takes as little of the 2 cores as it can.
 
 Usage:
   ./run bench web.py                       # the bundled demo corpus (ingested into a temporary file)
-  ./run bench web.py --db /tmp/nw20k.db --clients 50 --seconds 30   # plus the mixed load
-  ./run bench web_corpus.py --articles 100000 --db /tmp/nw100k.db
-  ./run bench web.py --db /tmp/nw100k.db   # the same requests at 100k articles
+  ./run bench real_corpus.py --articles 20000 --out /tmp/real20k.jsonl
+  ./run newswatch --db /tmp/real20k.db ingest /tmp/real20k.jsonl --max-bytes 100000000
+  ./run bench web.py --db /tmp/real20k.db --clients 4 50 --seconds 30
 """
 
 from __future__ import annotations

@@ -9,10 +9,19 @@ Data flows one way: ``sources`` (files, feeds, URLs) -> ``documents`` ->
 1
 """
 
-from .api import IngestReport, Newswatch, open
 from .config import IngestOptions
 from .errors import InputError, NewswatchError, NotFoundError, StoreError
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # The API pulls in numpy, the extraction libraries and the store: imported on first use, so that
+    # `newswatch --help` and other quick commands do not pay for them.
+    if name in ("open", "Newswatch", "IngestReport"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'newswatch' has no attribute {name!r}")
 __all__ = ["open", "Newswatch", "IngestOptions", "IngestReport", "NewswatchError", "InputError",
            "NotFoundError", "StoreError", "__version__"]

@@ -13,14 +13,17 @@ import textwrap
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, api, errors
+from . import __version__, errors
 from .config import DEFAULT_DB, IngestOptions
-from .analysis.published import describe as describe_estimate
 from .errors import NewswatchError, UsageError
-from .store import ArticleFilter
+
+if TYPE_CHECKING:
+    from . import api
+    from .store import ArticleFilter
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -70,6 +73,9 @@ class _Context:
         self.db = db
 
     def open(self, readonly: bool = False) -> api.Newswatch:
+        # Imported here, not at the top: `newswatch --help` should not wait for numpy and the extractors.
+        from . import api
+
         return api.open(self.db, readonly=readonly)
 
 
@@ -221,6 +227,8 @@ def _filter_options(f):
 
 
 def _make_filter(since, until, source, language, limit=None, offset=0) -> ArticleFilter:
+    from .store import ArticleFilter
+
     try:
         return ArticleFilter(_day(since), _day(until), source, language, limit, offset)
     except ValueError as exc:
@@ -266,6 +274,8 @@ def show(obj: _Context, article_id: str, raw: bool, as_json: bool):
         _echo_json(art)
         return
     click.secho(art["title"] or "(untitled)", bold=True)
+    from .analysis.published import describe as describe_estimate
+
     published = art["published"] or describe_estimate(art.get("published_estimate")) or "unknown"
     meta = [("id", art["id"]), ("external id", art["external_id"]), ("published", published),
             ("source", art["source"]), ("author", art["author"]), ("language", art["language"]),
