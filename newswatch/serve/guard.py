@@ -30,7 +30,7 @@ SECURITY_HEADERS = {
     "content-security-policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
                                 " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # with no-referrer, browsers send "Origin: null" on our own forms
     "x-frame-options": "DENY",
 }
 INGEST_PATHS = ("/api/ingest", "/upload")
