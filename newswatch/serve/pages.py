@@ -108,8 +108,9 @@ def article(request: Request, key: Annotated[str, Path(max_length=500)]):
     art = nw.article(key)
     same_event = [r for r in nw.store.event_articles(art["event_id"]) if r["id"] != art["id"]
                   and art["id"] not in r["copy_ids"]] if art["event_id"] else []
-    other_events = [e for e in (nw.story(art["story"]["id"])["timeline"] if art["story"] else [])
-                    if not art["event"] or e["id"] != art["event"]["id"]]
+    # A story can run for years with hundreds of events: the ones nearest this article's are listed.
+    other_events = nw.store.nearby_events(art["story"]["id"], art["event"]["id"] if art["event"] else None,
+                                          (art["published"] or "")[:10] or None) if art["story"] else []
     return render(request, "article.html", art=art, paragraphs=annotate(art["text"], art["mentions"], art["quotes"]),
                   same_event=same_event, other_events=other_events, similar=nw.similar(art["id"], 5),
                   entities=_article_entities(art))

@@ -812,6 +812,15 @@ class SQLiteStore(Store):
             raise ValueError("activity needs a story_id, event_id or entity_id")
         return [(d, n) for d, n in self.conn.execute(sql + " GROUP BY d ORDER BY d", (arg,))]
 
+    def nearby_events(self, story_id: int, event_id: int | None, day: str | None, limit: int = 12) -> list[dict]:
+        """The story's other events closest in time to ``day`` (by date), without loading the whole story."""
+        rows = self.conn.execute(
+            "SELECT id, title, first_day, last_day, articles FROM events WHERE story_id = ? AND id IS NOT ?"
+            " ORDER BY first_day IS NULL, abs(julianday(first_day) - julianday(coalesce(?, first_day))), id LIMIT ?",
+            (story_id, event_id, day, limit)).fetchall()
+        return sorted(({"id": r["id"], "title": r["title"], "start": r["first_day"], "end": r["last_day"],
+                        "articles": r["articles"]} for r in rows), key=lambda e: (e["start"] is None, e["start"] or ""))
+
     def get_summary(self, article_id: int) -> dict | None:
         row = self.conn.execute(f"SELECT {', '.join(SUMMARY_COLUMNS)}, dup_group, event_id FROM articles WHERE id = ?",
                                 (article_id,)).fetchone()
