@@ -54,6 +54,11 @@ class JobBook:
     def __init__(self, path: str):
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
+        if path == ":memory:":  # a private database of this connection (tests, doctests): give it the table
+            from importlib import resources
+
+            self._conn.executescript(resources.files("newswatch.store.migrations")
+                                     .joinpath("0006_ingest_jobs.sql").read_text("utf-8"))
 
     def save(self, job: IngestJob) -> None:
         with self._lock, self._conn:
