@@ -1,23 +1,33 @@
-"""Does the cost of adding one article grow with the corpus? Linking and storage at 10k and 100k.
+"""Does the cost of adding one article grow with the corpus? Linking and storage up to 100k real articles.
 
 Per-article analysis (cleaning, NER, embedding) costs the same whatever the
-corpus size, so this benchmark skips it: synthetic analysed articles are fed
-straight to the SQLite store, which links entities, near-duplicates, events
-and stories exactly as in a real ingest. Articles arrive in time order over
-a steady 100 a day, so that the corpus grows while the daily news volume (what
-an article is compared with) stays as in a real feed; each belongs to one of
-many short-lived happenings (its embedding is the happening's vector plus
-noise) and names three people from a pool that grows with the corpus.
+corpus size, so this benchmark reuses an analysis already done: it reads the
+articles of a corpus ingested by `newswatch ingest` (real text from
+`real_corpus.py`: real entities, mention chains, quotes, embeddings, MinHash
+signatures, undated articles, near-duplicates) and adds them again, in the
+order they were stored, to a new SQLite store, which links entities,
+near-duplicates, events and stories exactly as in a real ingest. Past the
+source's size it goes round again: round k moves every date k * 12 years
+later, replaces 60% of each MinHash value (so most copies are new text to
+the duplicate index, a few still copies) and nudges each embedding, so the
+corpus keeps growing instead of repeating itself.
 
-Reported: milliseconds per added article, averaged over the batches around
-each corpus size, and the same for the first batches as the baseline.
+Reported around each corpus size: wall-clock and CPU milliseconds per added
+article (CPU: this process only, so a busy machine shows in wall time, not
+in CPU), and bytes the process wrote per article (SQLite's WAL and
+checkpoints: the cost of keeping the indexes).
 
-Usage: ./run bench scale.py [--articles 100000]
+Usage:
+  ./run bench real_corpus.py --articles 20000 --out /tmp/real20k.jsonl
+  ./run newswatch --db /tmp/real20k.db ingest /tmp/real20k.jsonl --max-bytes 100000000
+  ./run bench scale.py --source /tmp/real20k.db --articles 100000
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sqlite3
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -26,84 +36,129 @@ from pathlib import Path
 import numpy as np
 from _shared import machine, peak_rss_mb
 
-from newswatch.documents import Article, EntityChain, EntityMention, RawDocument
+from newswatch.documents import Article, EntityChain, EntityMention, Quote, RawDocument
 from newswatch.store.sqlite import SQLiteStore
 
-DIM = 256
 BATCH = 100
+ROUND_YEARS = 12
 
 
-PER_DAY = 100
+def _written_bytes() -> int:
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("write_bytes:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
-def make_articles(n: int, seed: int = 7):
+def stored_articles(source: str):
+    """The source corpus's articles, as analysed Article objects, in stored order."""
+    con = sqlite3.connect(source)
+    con.row_factory = sqlite3.Row
+    last = 0
+    while rows := con.execute("SELECT * FROM articles WHERE id > ? AND embedding IS NOT NULL ORDER BY id LIMIT 500",
+                              (last,)).fetchall():
+        last = rows[-1]["id"]
+        for r in rows:
+            raw = RawDocument(origin=r["origin"], format=r["format"], text=r["raw_text"], title=r["raw_title"],
+                              url=r["url"], source=r["source"], author=r["author"],
+                              published=datetime.fromisoformat(r["published"]) if r["published"] else None,
+                              external_id=r["external_id"])
+            art = Article(raw, text=r["text"], title=r["title"], language=r["language"])
+            chains: dict[int, int] = {}
+            for m in con.execute("SELECT m.*, e.name FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id"
+                                 " WHERE article_id = ? ORDER BY start", (r["id"],)):
+                chain = -1
+                if m["entity_id"] is not None:
+                    if m["entity_id"] not in chains:
+                        chains[m["entity_id"]] = len(art.chains)
+                        art.chains.append(EntityChain(m["name"] or m["text"], m["type"]))
+                    chain = chains[m["entity_id"]]
+                    art.chains[chain].mentions.append(len(art.mentions))
+                art.mentions.append(EntityMention(m["text"], m["start"], m["end"], m["label"], m["type"], chain))
+            for q in con.execute("SELECT * FROM quotes WHERE article_id = ?", (r["id"],)):
+                art.quotes.append(Quote(q["text"], q["start"], q["end"], q["cue"], bool(q["direct"]),
+                                        q["speaker_text"], q["speaker_start"], q["speaker_end"],
+                                        chains.get(q["speaker_id"])))
+            art.embedding = np.frombuffer(r["embedding"], dtype=np.float32).copy()
+            art.fingerprint = np.frombuffer(r["fingerprint"], dtype=np.uint64).copy()
+            art.terms = json.loads(r["terms"]) if r["terms"] else {}
+            art.published_estimate = json.loads(r["published_estimate"]) if r["published_estimate"] else None
+            yield art
+    con.close()
+
+
+def rounds(source: str, n: int, seed: int = 7):
+    """``n`` articles: the source's, then later rounds of varied copies (see the module docstring)."""
     rng = np.random.default_rng(seed)
-    happenings = max(50, n // 8)  # about 12 new happenings a day, 8 articles each
-    topic = rng.normal(size=(happenings, DIM)).astype(np.float32)
-    start = datetime(2024, 1, 1)
-    syllables = ["ka", "lo", "mi", "ren", "sa", "tor", "vi", "del", "an", "bru", "che", "dov", "el", "fa", "gim", "hal"]
-
-    def word(k: int) -> str:
-        return "".join(syllables[int(x)] for x in rng.integers(0, len(syllables), size=k)).capitalize()
-
-    names = sorted({f"{word(2)} {word(3)}" for _ in range(max(200, n // 5))})
-    for i in range(n):
-        day = start + timedelta(days=i / PER_DAY)
-        h = min(happenings - 1, int(happenings * i / n) + int(rng.integers(0, 3)))
-        vec = topic[h] + 0.6 * rng.normal(size=DIM).astype(np.float32)
-        vec /= np.linalg.norm(vec)
-        # two people belong to the happening, a third is anyone met so far (names grow with the corpus)
-        seen = max(20, len(names) * (i + 1) // n)
-        people = [names[(h * 7 + k) % seen] for k in range(2)] + [names[int(rng.integers(seen))]]
-        text = " ".join(people) + f" report {i}."
-        raw = RawDocument(origin=f"synthetic:{i}", format="jsonl", text=text, title=f"Report {i}", published=day,
-                          external_id=f"s{i}")
-        art = Article(raw, text=text, title=raw.title, language="en")
-        pos = 0
-        for c, name in enumerate(people):
-            art.mentions.append(EntityMention(name, pos, pos + len(name), "PERSON", "PERSON", chain=c))
-            art.chains.append(EntityChain(name, "PERSON", mentions=[c]))
-            pos += len(name) + 1
-        art.embedding = vec
-        art.fingerprint = rng.integers(0, 2**63, size=128, dtype=np.int64).astype(np.uint64)
-        yield art
+    made, k = 0, 0
+    while made < n:
+        for art in stored_articles(source):
+            if made >= n:
+                return
+            if k:
+                raw = art.raw
+                raw.external_id = f"{raw.external_id}#round{k}" if raw.external_id else None
+                if raw.published:
+                    raw.published = raw.published + timedelta(days=round(365.25 * ROUND_YEARS * k))
+                art.published_estimate = None  # an estimate was of the original's window
+                fp = art.fingerprint
+                swap = rng.random(len(fp)) < 0.6
+                fp[swap] = rng.integers(0, 2**63, size=int(swap.sum()), dtype=np.int64).astype(np.uint64)
+                vec = art.embedding + rng.normal(0, 0.02, size=len(art.embedding)).astype(np.float32)
+                art.embedding = vec / np.linalg.norm(vec)
+                art.text = art.text + f"\n\n(round {k})"  # a new content hash: not an exact copy
+            made += 1
+            yield art
+        k += 1
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--source", required=True, help="a corpus ingested by newswatch (see Usage)")
     ap.add_argument("--articles", type=int, default=100_000)
     args = ap.parse_args()
     checkpoints = sorted({1_000, 10_000, args.articles} & set(range(1, args.articles + 1)) | {args.articles})
-    timings: dict[int, list[float]] = {}
+    timings: dict[int, list[tuple[float, float, int]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(Path(tmp) / "scale.db")
         batch, done = [], 0
         t_all = time.perf_counter()
-        for art in make_articles(args.articles):
+        for art in rounds(args.source, args.articles):
             batch.append(art)
             if len(batch) == BATCH:
-                t0 = time.perf_counter()
+                t0, c0, w0 = time.perf_counter(), time.process_time(), _written_bytes()
                 store.add_articles(batch)
-                per = (time.perf_counter() - t0) * 1000 / BATCH
+                wall = (time.perf_counter() - t0) * 1000 / BATCH
+                cpu = (time.process_time() - c0) * 1000 / BATCH
+                wrote = (_written_bytes() - w0) // BATCH
                 done += BATCH
                 for cp in checkpoints:
                     if cp - 10 * BATCH < done <= cp:
-                        timings.setdefault(cp, []).append(per)
+                        timings.setdefault(cp, []).append((wall, cpu, wrote))
                 batch = []
+                if done % 10_000 == 0:
+                    print(f"  {done:,} articles, {time.perf_counter() - t_all:.0f} s", flush=True)
         total = time.perf_counter() - t_all
         stats = store.stats()
         size_mb = Path(store.path).stat().st_size / 2**20
         store.close()
     print(f"machine: {machine()}")
-    print(f"{args.articles:,} synthetic articles in {total:.0f} s; {stats['events']:,} events, "
-          f"{stats['stories']:,} stories, {stats['entities']:,} entities; database {size_mb:.0f} MB; "
-          f"peak {peak_rss_mb():.0f} MB")
-    print("| corpus size | ms per added article (last 1,000 before it) | vs 1,000 |")
-    print("|---|---|---|")
-    base = np.mean(timings[checkpoints[0]])
+    print(f"{args.articles:,} articles (real analysis from {args.source}) in {total:.0f} s; "
+          f"{stats['events']:,} events, {stats['stories']:,} stories, {stats['entities']:,} entities, "
+          f"{stats['duplicate_groups']:,} near-duplicate groups, {stats['undated']:,} undated; "
+          f"database {size_mb:.0f} MB; peak {peak_rss_mb():.0f} MB")
+    print("| corpus size | wall ms per added article | CPU ms | KB written per article | wall vs 1,000 | CPU vs 1,000 |")
+    print("|---|---|---|---|---|---|")
+    base_wall = np.mean([t[0] for t in timings[checkpoints[0]]])
+    base_cpu = np.mean([t[1] for t in timings[checkpoints[0]]])
     for cp in checkpoints:
-        ms = float(np.mean(timings[cp]))
-        print(f"| {cp:,} | {ms:.2f} | {ms / base:.2f}x |")
+        wall = float(np.mean([t[0] for t in timings[cp]]))
+        cpu = float(np.mean([t[1] for t in timings[cp]]))
+        kb = float(np.mean([t[2] for t in timings[cp]])) / 1024
+        print(f"| {cp:,} | {wall:.2f} | {cpu:.2f} | {kb:.0f} | {wall / base_wall:.2f}x | {cpu / base_cpu:.2f}x |")
 
 
 if __name__ == "__main__":
