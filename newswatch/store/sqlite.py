@@ -19,8 +19,6 @@ import time
 from collections import Counter
 from contextlib import closing, contextmanager
 
-import numpy as np
-from collections import deque
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -32,11 +30,12 @@ from ..linking import entities as linking
 from ..linking.duplicates import utc_key
 from .base import AddResult, ArticleFilter, Store
 from .corpus import CorpusLinker, blob_vec, vec_blob
+from .rebuild import Rebuild
+from .views import SUMMARY_COLUMNS, WebViews, _fold
 
 CANDIDATES_PER_KEY = 50
 #: Days before the newest article that count as "now" when stories are ranked by importance.
 RECENT_DAYS = 7
-SUMMARY_COLUMNS = ("id", "external_id", "title", "published", "language", "source", "url")
 
 
 def _arrival_key(art: Article, index: int):
@@ -57,7 +56,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-class SQLiteStore(Store):
+class SQLiteStore(Rebuild, WebViews, Store):
     """
     >>> store = SQLiteStore(":memory:")
     >>> store.schema_version == len(migrations())
@@ -437,181 +436,6 @@ class SQLiteStore(Store):
             "start": r["start"], "end": r["end"], "direct": bool(r["direct"]),
         } for r in self.conn.execute(sql, params).fetchall()]
 
-    # -- re-running the linking ------------------------------------------------
-
-    _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
-                    "term_stats", "corpus_stats")
-    _ANALYSIS_TABLES = ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
-                        "article_dates")
-
-    def relink(self, progress=None) -> int:
-        """Rebuild near-duplicate groups, events and stories from stored features, in publication order.
-
-        Cheap compared with ``reanalyze`` (no NER is rerun): use it after changing
-        the linking settings, or after an upgrade that changed the features
-        (missing embeddings and terms are computed from the stored text first).
-        One transaction: interrupted, nothing changes.
-        """
-        from ..analysis.published import estimate_publication
-        from ..documents import EntityChain
-
-        if self._stat("reanalyze_next") is not None:
-            raise StoreError("a reanalysis was interrupted: run `newswatch reanalyze` to finish it first")
-        self._refresh_features()
-        rows = self.conn.execute(
-            "SELECT id, title, text, published, fingerprint, embedding, terms, published_estimate FROM articles"
-            " WHERE embedding IS NOT NULL ORDER BY published IS NULL, published, id").fetchall()
-        done = 0
-        with self._transaction():
-            generation = self._stat("analysis_generation")
-            self._clear(self._LINK_TABLES)
-            if generation is not None:  # corpus figures are rebuilt; which analysis they come from is kept
-                self._set_stats(analysis_generation=generation)
-            linker = CorpusLinker(self.conn)
-            for row in rows:
-                published = datetime.fromisoformat(row["published"]) if row["published"] else None
-                raw = RawDocument(origin="", format="", text="", published=published)
-                art = Article(raw, text=row["text"], title=row["title"])
-                art.embedding = blob_vec(row["embedding"])
-                art.fingerprint = np.frombuffer(row["fingerprint"], dtype=np.uint64)
-                art.terms = json.loads(row["terms"]) if row["terms"] else {}
-                art.published_estimate = (json.loads(row["published_estimate"]) if row["published_estimate"]
-                                          else None if published else estimate_publication(row["text"]))
-                chains = self.conn.execute("SELECT entity_id, min(type), count(*) FROM mentions WHERE article_id = ?"
-                                           " AND entity_id IS NOT NULL GROUP BY entity_id", (row["id"],)).fetchall()
-                art.chains = [EntityChain(name="", type=t, mentions=list(range(n)), entity_id=e) for e, t, n in chains]
-                copy_of = linker.link_duplicates(row["id"], art)
-                linker.link_event(row["id"], art, copy_of)
-                done += 1
-                if progress:
-                    progress(done, len(rows))
-        return done
-
-    def _refresh_features(self) -> None:
-        """Embeddings and terms for articles stored before they existed (or by an older model)."""
-        from ..analysis.features import embed, embedding_text, fingerprint
-        from ..analysis.lexical import terms
-
-        rows = self.conn.execute("SELECT id, title, text, language, fingerprint FROM articles"
-                                 " WHERE embedding IS NULL OR terms IS NULL").fetchall()
-        for i in range(0, len(rows), 200):
-            chunk = rows[i:i + 200]
-            arts = [Article(RawDocument(origin="", format="", text=""), text=r["text"], title=r["title"]) for r in chunk]
-            vectors = embed([embedding_text(a) for a in arts])
-            with self._transaction():
-                for r, v in zip(chunk, vectors):
-                    fp = r["fingerprint"] if r["fingerprint"] is not None else fingerprint(r["text"]).tobytes()
-                    self.conn.execute(
-                        "UPDATE articles SET embedding = ?, terms = ?, fingerprint = ? WHERE id = ?",
-                        (vec_blob(v), json.dumps(terms(r["title"], r["text"], r["language"]), ensure_ascii=False),
-                         fp, r["id"]))
-
-    def _clear(self, tables: tuple[str, ...]) -> None:
-        for table in tables:
-            self.conn.execute(f"DELETE FROM {table}")
-        if set(tables) & set(self._LINK_TABLES):
-            self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
-
-    # -- re-running the analysis -----------------------------------------------
-
-    def reanalyze(self, analyse, progress=None, batch_size: int = 100) -> int:
-        """Run the analysis again over every stored article; returns how many were analysed.
-
-        ``analyse`` takes an iterable of ``RawDocument`` and yields ``Article``
-        objects in the same order. Everything derived (entities, quotes, dates,
-        duplicates, events, stories) is cleared first, then rebuilt batch by
-        batch in the order the articles were stored: the order a fresh ingest of
-        the same inputs links them in, so the result is what that ingest gives.
-
-        Each batch is analysed outside any transaction and stored in one of its
-        own, so other writers (an ingest) get in between batches; articles they
-        add are left as their ingest made them. Interrupted, the next call
-        carries on from the first batch not stored. An article whose analysis
-        fails keeps its text and is listed in ``reanalyze_failures``.
-        """
-        self.reanalyze_failures: list[str] = []
-        with self._transaction():
-            start = self._stat("reanalyze_next")
-            if start is None:
-                upto = self.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
-                generation = (self._stat("analysis_generation") or 0) + 1
-                self._clear(self._ANALYSIS_TABLES + self._LINK_TABLES)
-                start = 0
-                self._set_stats(analysis_generation=generation, reanalyze_next=start, reanalyze_upto=upto)
-            upto = self._stat("reanalyze_upto")
-        total = self.conn.execute("SELECT count(*) FROM articles WHERE id <= ?", (upto,)).fetchone()[0]
-        done = self.conn.execute("SELECT count(*) FROM articles WHERE id < ?", (start,)).fetchone()[0]
-        rows: deque = deque()  # read, not yet stored, in order
-
-        def raws() -> Iterator[RawDocument]:
-            # Read on a connection of its own, a page at a time: the analysis pulls from this on a thread
-            # of its own when it runs in worker processes, and no read snapshot is held for long.
-            reader = self.conn if self.path == ":memory:" else sqlite3.connect(self.path, check_same_thread=False)
-            reader.row_factory = sqlite3.Row
-            after = start - 1
-            try:
-                while page := reader.execute(
-                        "SELECT id, origin, format, raw_text, raw_title, title, url, source, author, published,"
-                        " declared_language, external_id FROM articles WHERE id > ? AND id <= ? ORDER BY id"
-                        " LIMIT 500", (after, upto)).fetchall():
-                    for row in page:
-                        rows.append(row)
-                        yield self._raw_document(row)
-                    after = page[-1]["id"]
-            finally:
-                if reader is not self.conn:
-                    reader.close()
-
-        batch: list[tuple[sqlite3.Row, Article]] = []
-        for art in analyse(raws()):
-            batch.append((rows.popleft(), art))
-            if len(batch) >= batch_size:
-                done += self._store_reanalysed(batch)
-                if progress:
-                    progress(done, total)
-        if batch:
-            done += self._store_reanalysed(batch)
-            if progress:
-                progress(done, total)
-        with self._transaction():
-            self.conn.execute("DELETE FROM corpus_stats WHERE name IN ('reanalyze_next', 'reanalyze_upto')")
-        return done
-
-    def _store_reanalysed(self, batch: list) -> int:
-        """One transaction: the new analysis of a batch, linked, and where the next call would resume."""
-        with self._transaction():
-            for row, art in batch:
-                if art.error:
-                    self.reanalyze_failures.append(f"article {row['id']}: {art.error}")
-                    continue
-                self.conn.execute(
-                    "UPDATE articles SET title = ?, text = ?, language = ?, reference_date = ?, cleaning = ?"
-                    " WHERE id = ?",
-                    (art.title, art.text, art.language, art.reference_date.isoformat() if art.reference_date else None,
-                     json.dumps([c.as_dict() for c in art.cleaning], ensure_ascii=False), row["id"]))
-                self._insert_analysis(row["id"], art)
-            self._set_stats(reanalyze_next=batch[-1][0]["id"] + 1)
-        n = len(batch)
-        batch.clear()
-        return n
-
-    @staticmethod
-    def _raw_document(r) -> RawDocument:
-        return RawDocument(
-            origin=r["origin"], format=r["format"], text=r["raw_text"],
-            title=r["raw_title"] if r["raw_title"] is not None else r["title"], url=r["url"],
-            source=r["source"], author=r["author"],
-            published=datetime.fromisoformat(r["published"]) if r["published"] else None,
-            language=r["declared_language"], external_id=r["external_id"])
-
-    def _stat(self, name: str) -> int | None:
-        row = self.conn.execute("SELECT value FROM corpus_stats WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else None
-
-    def _set_stats(self, **values: int) -> None:
-        self.conn.executemany("INSERT INTO corpus_stats (name, value) VALUES (?, ?)"
-                              " ON CONFLICT (name) DO UPDATE SET value = excluded.value", list(values.items()))
-
     # -- reading ------------------------------------------------------------
 
     def _resolve(self, key: str | int) -> int | None:
@@ -793,89 +617,6 @@ class SQLiteStore(Store):
         row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         return self._story_dict(row) if row else None
 
-    # -- views for the web pages -------------------------------------------------
-
-    def activity(self, story_id: int | None = None, event_id: int | None = None,
-                 entity_id: int | None = None) -> list[tuple[str, int]]:
-        """Articles per publication day (local date as published) of one story, event or entity."""
-        if story_id is not None:
-            sql, arg = ("SELECT substr(a.published, 1, 10) AS d, count(*) FROM articles a JOIN events e"
-                        " ON e.id = a.event_id WHERE e.story_id = ? AND a.published IS NOT NULL"), story_id
-        elif event_id is not None:
-            sql, arg = ("SELECT substr(published, 1, 10) AS d, count(*) FROM articles a"
-                        " WHERE event_id = ? AND published IS NOT NULL"), event_id
-        elif entity_id is not None:
-            sql, arg = ("SELECT substr(a.published, 1, 10) AS d, count(*) FROM articles a WHERE a.id IN"
-                        " (SELECT article_id FROM mentions WHERE entity_id = ?) AND a.published IS NOT NULL"),\
-                entity_id
-        else:
-            raise ValueError("activity needs a story_id, event_id or entity_id")
-        return [(d, n) for d, n in self.conn.execute(sql + " GROUP BY d ORDER BY d", (arg,))]
-
-    def nearby_events(self, story_id: int, event_id: int | None, day: str | None, limit: int = 12) -> list[dict]:
-        """The story's other events closest in time to ``day`` (by date), without loading the whole story."""
-        rows = self.conn.execute(
-            "SELECT id, title, first_day, last_day, articles FROM events WHERE story_id = ? AND id IS NOT ?"
-            " ORDER BY first_day IS NULL, abs(julianday(first_day) - julianday(coalesce(?, first_day))), id LIMIT ?",
-            (story_id, event_id, day, limit)).fetchall()
-        return sorted(({"id": r["id"], "title": r["title"], "start": r["first_day"], "end": r["last_day"],
-                        "articles": r["articles"]} for r in rows), key=lambda e: (e["start"] is None, e["start"] or ""))
-
-    def get_summary(self, article_id: int) -> dict | None:
-        row = self.conn.execute(f"SELECT {', '.join(SUMMARY_COLUMNS)}, dup_group, event_id FROM articles WHERE id = ?",
-                                (article_id,)).fetchone()
-        return dict(row) if row else None
-
-    def story_sources(self, story_id: int) -> int:
-        return self.conn.execute(
-            "SELECT count(DISTINCT a.source) FROM articles a JOIN events e ON e.id = a.event_id"
-            " WHERE e.story_id = ?", (story_id,)).fetchone()[0]
-
-    def event_articles(self, event_id: int) -> list[dict]:
-        """An event's articles, oldest first, each near-duplicate group once (its earliest member) with ``copies``."""
-        shown: dict[int, dict] = {}
-        out = []
-        for m in self._members("event_id", event_id):
-            group = m.pop("dup_group")
-            if group is not None and group in shown:
-                shown[group]["copies"] += 1
-                shown[group]["copy_ids"].append(m["id"])
-                continue
-            m.update(copies=0, copy_ids=[])
-            if group is not None:
-                shown[group] = m
-            out.append(m)
-        return out
-
-    def story_quotes(self, story_id: int, limit: int = 6) -> list[dict]:
-        """The story's quotes with a known speaker, the most quoted speakers first, one quote per article."""
-        rows = self.conn.execute(
-            "SELECT q.id FROM quotes q JOIN articles a ON a.id = q.article_id JOIN events e ON e.id = a.event_id"
-            " JOIN entities s ON s.id = q.speaker_id WHERE e.story_id = ? AND q.direct = 1"
-            " GROUP BY q.article_id ORDER BY s.mentions DESC, a.published, q.id LIMIT ?", (story_id, 4 * limit))
-        wanted = [r[0] for r in rows]
-        quotes = {q["id"]: q for q in self.list_quotes(ids=wanted, limit=None)} if wanted else {}
-        out, said = [], set()
-        for quote_id in wanted:
-            quote = quotes.get(quote_id)
-            # Syndicated copies repeat the same words: each quote once.
-            if quote is None or _fold(quote["text"]) in said:
-                continue
-            said.add(_fold(quote["text"]))
-            out.append(quote)
-        return out[:limit]
-
-    def co_entities(self, entity_id: int, limit: int = 12) -> list[dict]:
-        """Entities named in the same articles as this one, by the number of articles shared."""
-        # Each article once (not once per pair of mentions): a widely named entity has thousands of them.
-        return [{"id": i, "name": n, "type": t, "articles": c} for i, n, t, c in self.conn.execute(
-            "WITH mine AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?),"
-            " pairs AS (SELECT DISTINCT m.article_id, m.entity_id FROM mine JOIN mentions m"
-            " ON m.article_id = mine.article_id WHERE m.entity_id IS NOT NULL AND m.entity_id != ?),"
-            " shared AS (SELECT entity_id, count(*) AS n FROM pairs GROUP BY entity_id)"
-            " SELECT e.id, e.name, e.type, shared.n FROM shared JOIN entities e ON e.id = shared.entity_id"
-            " ORDER BY shared.n DESC, e.mentions DESC, e.id LIMIT ?", (entity_id, entity_id, limit))]
-
     def list_duplicate_groups(self, limit: int | None = 100, offset: int = 0) -> list[dict]:
         out = []
         for gid, canonical_id, size in self.conn.execute(
@@ -948,12 +689,6 @@ class SQLiteStore(Store):
 def _limit_sql(limit: int | None, offset: int) -> str:
     """' LIMIT n OFFSET m' (no limit: -1, SQLite's 'all'); ints only, so safe to inline."""
     return f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}"
-
-
-def _fold(text: str) -> str:
-    from ..analysis.names import fold
-
-    return fold(text)
 
 
 def _split_sql(script: str) -> list[str]:
