@@ -120,7 +120,8 @@ def main():
     ap.add_argument("--source", required=True, help="a corpus ingested by newswatch (see Usage)")
     ap.add_argument("--articles", type=int, default=100_000)
     args = ap.parse_args()
-    checkpoints = sorted({1_000, 10_000, args.articles} & set(range(1, args.articles + 1)) | {args.articles})
+    checkpoints = sorted({1_000, 10_000, 20_000, 50_000, args.articles} & set(range(1, args.articles + 1))
+                         | {args.articles})
     timings: dict[int, list[tuple[float, float, int]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(Path(tmp) / "scale.db")
@@ -139,8 +140,10 @@ def main():
                     if cp - 10 * BATCH < done <= cp:
                         timings.setdefault(cp, []).append((wall, cpu, wrote))
                 batch = []
-                if done % 10_000 == 0:
-                    print(f"  {done:,} articles, {time.perf_counter() - t_all:.0f} s", flush=True)
+                if done in checkpoints:  # partial results survive an interrupted long run
+                    wall, cpu, wrote = (float(np.mean(col)) for col in zip(*timings[done]))
+                    print(f"  {done:,} articles after {time.perf_counter() - t_all:.0f} s: {wall:.2f} ms wall, "
+                          f"{cpu:.2f} ms CPU, {wrote / 1024:.0f} KB written per article", flush=True)
         total = time.perf_counter() - t_all
         stats = store.stats()
         size_mb = Path(store.path).stat().st_size / 2**20
