@@ -96,9 +96,9 @@ def varied(record: dict, k: int, rng: random.Random, shift_years: int) -> dict:
     return copy
 
 
-def build(n: int, seed: int = 17, shift_years: int = 3) -> list[dict]:
+def build(n: int, seed: int = 17, shift_years: int = 3, base: list[dict] | None = None) -> list[dict]:
     rng = random.Random(seed)
-    base = [r for r in pool() if r["text"].strip()]
+    base = [r for r in (base if base is not None else pool()) if r["text"].strip()]
     rng.shuffle(base)
     records = []
     k = 0
@@ -125,13 +125,14 @@ def main():
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--shift-years", type=int, default=3)
     args = ap.parse_args()
-    records = build(args.articles, args.seed, args.shift_years)
+    real = pool()
+    records = build(args.articles, args.seed, args.shift_years, real)
     with open(args.out, "w", encoding="utf-8") as fh:
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     dated = sum(1 for r in records if r.get("published"))
     print(f"{len(records):,} articles ({dated:,} dated, {len(records) - dated:,} undated; "
-          f"{len(pool()):,} distinct real articles in the pool) -> {args.out}")
+          f"{len(real):,} distinct real articles in the pool) -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def run(db_path: str, options) -> None:
     from .processes import listening_socket, serve_forked
 
     sock = listening_socket(options.host, options.port)
+
     def make_server():
         return uvicorn.Server(uvicorn.Config(create_app(db_path, options), **common))
 

@@ -10,8 +10,9 @@ job pages and static files (already cheap) pass through.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
+
+from ..store.search import ChangeProbe
 
 UNCACHED_PREFIXES = ("/static", "/upload", "/api/ingest")
 
@@ -22,8 +23,7 @@ class ResponseCache:
     def __init__(self, app, db_path: str, max_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
-        self._conn = sqlite3.connect(db_path, check_same_thread=False)
-        self._seen = None
+        self._probe = ChangeProbe(db_path)
         self._entries: OrderedDict[bytes, tuple[int, list, bytes]] = OrderedDict()
         self._bytes = 0
         self.hits = self.misses = 0
@@ -32,11 +32,10 @@ class ResponseCache:
         if (scope["type"] != "http" or scope["method"] != "GET" or self.max_bytes <= 0
                 or scope["path"].startswith(UNCACHED_PREFIXES)):
             return await self.app(scope, receive, send)
-        version = self._version()
-        if version != self._seen:
+        if self._probe.changed():
             self._entries.clear()
             self._bytes = 0
-            self._seen = version
+        version = self._probe.seen
         key = scope["path"].encode("utf-8", "surrogateescape") + b"?" + scope.get("query_string", b"")
         entry = self._entries.get(key)
         if entry is not None:
@@ -59,7 +58,7 @@ class ResponseCache:
 
         await self.app(scope, receive, capturing_send)
         # Kept only if nothing was committed while it was built: it could mix old and new data.
-        if captured.get("status") == 200 and captured["complete"] and self._version() == version:
+        if captured.get("status") == 200 and captured["complete"] and self._probe.version() == version:
             self._keep(key, captured["status"], captured["headers"], b"".join(captured["parts"]))
 
     def _keep(self, key: bytes, status: int, headers: list, body: bytes) -> None:
@@ -72,9 +71,5 @@ class ResponseCache:
             old_key, (_, old_headers, old_body) = self._entries.popitem(last=False)
             self._bytes -= len(old_key) + len(old_body) + sum(len(k) + len(v) for k, v in old_headers)
 
-    def _version(self) -> int:
-        # Moves whenever another connection commits (the server's ingest thread, or any other process).
-        return self._conn.execute("PRAGMA data_version").fetchone()[0]
-
     def close(self) -> None:
-        self._conn.close()
+        self._probe.close()

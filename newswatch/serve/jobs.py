@@ -39,6 +39,12 @@ class IngestJob:
                 "error": self.error, "created": self.created, "finished": self.finished}
 
 
+def stopped_message(job: IngestJob) -> str:
+    """What a job cut short by a stop (or a crash) tells its user."""
+    return (f"the server was stopped after {job.ingested} articles of this upload were stored; "
+            "send it again to finish (what is already stored is recognised and skipped)")
+
+
 class JobBook:
     """The ``ingest_jobs`` table, shared by the server's processes.
 
@@ -81,8 +87,7 @@ class JobBook:
         orphans = [IngestJob(**json.loads(job)) for job, pid in rows if not _alive(pid)]
         for job in orphans:
             job.status = "failed"
-            job.error = (f"the server stopped after {job.ingested} articles of this upload were stored; "
-                         "send it again to finish (what is already stored is recognised and skipped)")
+            job.error = stopped_message(job)
             self.save(job)
         return len(orphans)
 

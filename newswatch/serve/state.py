@@ -26,7 +26,7 @@ from .. import api
 from ..config import IngestOptions, ServeOptions
 from ..errors import InputError
 from ..store.search import ChangeProbe, EmbeddingIndex
-from .jobs import IngestJob, JobBook
+from .jobs import IngestJob, JobBook, stopped_message
 
 log = logging.getLogger("newswatch.serve")
 
@@ -194,8 +194,7 @@ class ServerState:
             job.status = "done"
         except ServerStopping:
             job.status = "failed"
-            job.error = (f"the server was stopped after {job.ingested} articles of this upload were stored; "
-                         "send it again to finish (what is already stored is recognised and skipped)")
+            job.error = stopped_message(job)
             log.warning("ingest job %s stopped by shutdown: %s", job.id, job.error)
         except Exception as exc:  # the job fails, the server does not
             log.exception("ingest job %s failed", job.id)

@@ -136,10 +136,19 @@ class ChangeProbe:
         self.conn = sqlite3.connect(path, check_same_thread=False)
         self._seen = None
 
+    def version(self) -> int:
+        """The current data version (moves when another connection commits)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def changed(self) -> bool:
-        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version = self.version()
         changed, self._seen = version != self._seen, version
         return changed
+
+    @property
+    def seen(self) -> int | None:
+        """The version the last ``changed()`` read."""
+        return self._seen
 
     def close(self) -> None:
         self.conn.close()
