@@ -20,7 +20,10 @@ BASE = ("Finnish police detained the tanker Eagle Crest in the Gulf of Finland o
 
 
 def record(i, text, published, title=None, source="Wire"):
-    return {"id": i, "text": text, "published": published, "title": title or f"Report {i}", "source": source}
+    # A headline from the text's first words, as many feeds give: a generic title shared by every
+    # record ("Report 1", "Report 2") would be lexical evidence tying unrelated items together.
+    return {"id": i, "text": text, "published": published, "title": title or " ".join(text.split()[:8]),
+            "source": source}
 
 
 def test_consolidation_folds_events_that_arrival_split(tmp_path, monkeypatch):
@@ -200,3 +203,23 @@ def test_short_items_in_three_languages_on_different_topics_share_no_event(cli, 
         {"id": i, "title": t, "text": x, "published": d} for i, t, x, d in items]))
     events = cli.json("events")
     assert len(events) == len(items), [[a["external_id"] for a in e["articles"]] for e in events]
+
+
+def test_a_large_cluster_of_everything_gives_no_evidence_of_belonging():
+    # A story that has drawn in all kinds of news has the corpus's mean embedding and carries
+    # every name somewhere: neither is evidence that one more article belongs to it.
+    rng = np.random.default_rng(3)
+    common = rng.normal(size=64).astype(np.float32)
+    vectors = [common + rng.normal(size=64).astype(np.float32) for _ in range(2000)]
+    vectors = [v / np.linalg.norm(v) for v in vectors]
+    mean = np.mean(vectors, axis=0)
+    everything = ev.Cluster(1, np.sum(vectors[:1999], axis=0), 1999, {7: 2.0, 8: 1500.0}, {})
+    article = ev.Features(vectors[1999], {}, {7: 2.0}, {7: "PERSON"}, background=mean)
+    raw = ev.Features(vectors[1999], {}, {7: 2.0}, {7: "PERSON"})
+    assert float(np.dot(raw.direction, everything.direction(None))) > 0.4  # uncentred, it looks close
+    evidence = ev.pair_features(article, everything)
+    assert evidence["embedding"] < 0.1
+    assert evidence["entity_share"] < 0.01 and evidence["person_share"] < 0.01  # one mention in 1,999 articles
+    # The same name carried by most of a small event's articles is evidence.
+    event = ev.Cluster(2, vectors[0] * 3, 3, {7: 5.0}, {})
+    assert ev.pair_features(article, event)["entity_share"] > 0.8

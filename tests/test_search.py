@@ -52,6 +52,7 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     con.execute("DROP TABLE term_stats")
     con.execute("DROP TABLE corpus_stats")
     con.execute("DROP TABLE ingest_jobs")
+    con.execute("DROP TABLE corpus_vectors")
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

@@ -13,13 +13,20 @@ evidence contributed.
 The evidence of an article against a cluster (an event or a story):
 
 - ``embedding``: cosine of the article's multilingual embedding and the
-  cluster's centroid: what it is about, in any language;
+  cluster's mean embedding, both measured from the corpus's mean embedding
+  (``background``): what it is about, in any language. Raw embeddings of news
+  share a large common part (two random articles have cosine 0.17, an article
+  and the mean of 2,000 random ones 0.42), so without centring a large
+  cluster's mean looks like everything and draws every article in;
 - ``lexical``: TF-IDF cosine of their words and entities (``linking.lexical``):
   the specific words, rare names weighing most;
-- ``entity_share``: the share of the article's entities (rarity-weighted)
-  that the cluster has; ``entity_cover``: the share of the cluster's entity
-  weight that the article has; ``person_share``, ``place_share``: the same
-  share for people and for places; ``no_entities``: one side has none;
+- ``entity_share``: the share of the article's entity weight (rarity times
+  1 + log mentions) that the cluster's average article also carries (the sum
+  of the smaller weights); ``entity_cover``: that overlap as a share of the
+  cluster's average entity weight; ``person_share``, ``place_share``: the
+  share for people and for places; ``no_entities``: one side has none. An
+  entity counts by how commonly the cluster's articles carry it: a story of
+  thousands of articles that mentions a name once has not "got" that name;
 - ``gap``: log(1 + days) between the article's date (or the window estimated
   from its text) and the cluster's span; ``undated``: no date on one side;
 - ``short``: the article is a headline or a snippet (under ``SHORT_WORDS``
@@ -47,6 +54,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -75,6 +83,12 @@ class Features:
     day: date | None = None  # publication day
     window: tuple[date, date] | None = None  # estimated from the text when there is no publication day
     words: int = 0
+    background: np.ndarray | None = None  # the corpus's mean embedding (``background()``) when compared
+
+    @cached_property
+    def direction(self) -> np.ndarray:
+        """The embedding measured from the corpus's mean, unit length: what sets this text apart."""
+        return _unit(self.vector - self.background if self.background is not None else self.vector)
 
     @property
     def span(self) -> tuple[date, date] | None:
@@ -95,10 +109,12 @@ class Cluster:
     first: date | None = None
     last: date | None = None
 
-    @property
-    def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm else self.vector_sum
+    def direction(self, background: np.ndarray | None) -> np.ndarray:
+        """The members' mean embedding measured from the corpus's mean, unit length (zeros when empty)."""
+        if not self.size:
+            return np.zeros_like(self.vector_sum)
+        mean = self.vector_sum / self.size
+        return _unit(mean - background if background is not None else mean)
 
     def absorb(self, f: Features) -> None:
         self.vector_sum = self.vector_sum + f.vector
@@ -120,23 +136,52 @@ class Cluster:
         days = [d for d in (self.first, self.last, other.first, other.last) if d is not None]
         self.first, self.last = (min(days), max(days)) if days else (None, None)
 
-    def as_features(self) -> Features:
+    def as_features(self, background: np.ndarray | None) -> Features:
         """The cluster seen as one (large) article, for cluster-to-cluster comparisons."""
         n = float(self.size or 1)
-        return Features(self.centroid, dict(self.terms), {e: w / n for e, w in self.entities.items()}, {},
-                        None, (self.first, self.last) if self.first else None, SHORT_WORDS)
+        return Features(self.vector_sum / n, dict(self.terms), {e: w / n for e, w in self.entities.items()}, {},
+                        None, (self.first, self.last) if self.first else None, SHORT_WORDS, background)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm else v
+
+
+def background(total: np.ndarray | None, count: int, prior: tuple[np.ndarray, float] | None = None) -> np.ndarray:
+    """The corpus's mean embedding: ``total`` (the sum of ``count`` article embeddings) and the shipped prior.
+
+    The prior (the mean over the training sets, in ``linking_model.json``)
+    weighs as ``prior_weight`` articles, so a corpus of a few articles is
+    measured against news in general, and a large one against itself.
+    ``prior`` (mean, weight) replaces the shipped one (the training script's).
+    """
+    prior, weight = prior or _prior()
+    if total is None or not count:
+        return prior
+    return ((prior * weight + total) / (weight + count)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _prior() -> tuple[np.ndarray, float]:
+    data = _model_data()
+    return np.asarray(data["embedding_prior"], dtype=np.float32), float(data["prior_weight"])
 
 
 def make_features(vector, terms: dict[str, float], entity_counts: dict[int, float], entity_types: dict[int, str],
                   df: dict[str, int], n_docs: int, day: date | None, window: tuple[date, date] | None,
-                  words: int) -> Features:
-    """Features from an article's raw parts and the corpus statistics (``df`` must already count it)."""
+                  words: int, mean: np.ndarray | None = None) -> Features:
+    """Features from an article's raw parts and the corpus statistics (``df`` must already count it).
+
+    ``mean`` is the corpus's mean embedding (``background()``), None for raw cosines.
+    """
     raw_terms = dict(terms)
     for entity_id, n in entity_counts.items():
         raw_terms[lexical.entity_term(entity_id)] = n
-    entities = {e: n * lexical.idf(df.get(lexical.entity_term(e), 0), n_docs) for e, n in entity_counts.items()}
+    entities = {e: (1.0 + math.log(max(n, 1.0))) * lexical.idf(df.get(lexical.entity_term(e), 0), n_docs)
+                for e, n in entity_counts.items()}
     return Features(np.asarray(vector, dtype=np.float32), lexical.tfidf(raw_terms, df, n_docs), entities,
-                    entity_types, day, None if day else window, words)
+                    entity_types, day, None if day else window, words, mean)
 
 
 def shift(day: date, days: int) -> date:
@@ -158,9 +203,14 @@ def day_gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int | N
     return 0
 
 
+def _overlap(weights: dict[int, float], other: dict[int, float]) -> float:
+    """The entity weight two sides have in common: the sum of the smaller weight of each shared entity."""
+    return sum(min(w, other[e]) for e, w in weights.items() if e in other)
+
+
 def _share(weights: dict[int, float], other: dict[int, float]) -> float:
     total = sum(weights.values())
-    return sum(w for e, w in weights.items() if e in other) / total if total else 0.0
+    return _overlap(weights, other) / total if total else 0.0
 
 
 def pair_features(f: Features, c: Cluster, entity_types: dict[int, str] | None = None) -> dict[str, float]:
@@ -172,12 +222,12 @@ def pair_features(f: Features, c: Cluster, entity_types: dict[int, str] | None =
     places = {e: w for e, w in f.entities.items() if types.get(e) == "PLACE"}
     gap = day_gap(f.span, (c.first, c.last))
     return {
-        "embedding": max(0.0, float(np.dot(f.vector, c.centroid))),
+        "embedding": max(0.0, float(np.dot(f.direction, c.direction(f.background)))),
         "lexical": lexical.cosine(f.terms, c.terms),
-        "entity_share": _share(f.entities, c.entities) if has_entities else 0.0,
+        "entity_share": _share(f.entities, cluster_mass) if has_entities else 0.0,
         "entity_cover": _share(cluster_mass, f.entities) if has_entities else 0.0,
-        "person_share": _share(persons, c.entities) if persons and c.entities else 0.0,
-        "place_share": _share(places, c.entities) if places and c.entities else 0.0,
+        "person_share": _share(persons, cluster_mass) if persons and cluster_mass else 0.0,
+        "place_share": _share(places, cluster_mass) if places and cluster_mass else 0.0,
         "no_entities": 0.0 if has_entities else 1.0,
         "gap": math.log1p(gap) if gap is not None else 0.0,
         "undated": 1.0 if gap is None else 0.0,
@@ -209,9 +259,14 @@ class Decision:
 
 
 @lru_cache(maxsize=1)
+def _model_data() -> dict:
+    return json.loads(resources.files("newswatch.linking").joinpath("linking_model.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
 def load_model() -> dict[str, Decision]:
     """The shipped decisions (``linking_model.json``, written by bench/train_linking.py)."""
-    data = json.loads(resources.files("newswatch.linking").joinpath("linking_model.json").read_text("utf-8"))
+    data = _model_data()
     return {level: Decision(level, spec["weights"], spec["bias"], spec["threshold"], spec.get("merge_threshold"))
             for level, spec in data["decisions"].items()}
 
@@ -241,10 +296,11 @@ def choose(level: str, f: Features, candidates: list[Cluster]) -> tuple[int | No
     return best(level, rank(level, f, candidates))
 
 
-def should_merge(level: str, grown: Cluster, other: Cluster, decision: Decision | None = None) -> float | None:
+def should_merge(level: str, grown: Cluster, other: Cluster, background: np.ndarray | None,
+                 decision: Decision | None = None) -> float | None:
     """The probability that two clusters are one, when it reaches the merge threshold; else None."""
     decision = decision or load_model()[level]
     if decision.merge_threshold is None:
         return None
-    p = decision.score(pair_features(grown.as_features(), other))
+    p = decision.score(pair_features(grown.as_features(background), other))
     return p if p >= decision.merge_threshold else None

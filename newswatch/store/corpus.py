@@ -75,11 +75,12 @@ class CorpusLinker:
                 counts[chain.entity_id] = counts.get(chain.entity_id, 0.0) + len(chain.mentions)
                 types[chain.entity_id] = chain.type
         n_docs, df = self._count_terms(list(art.terms or {}) + [lexical.entity_term(e) for e in counts])
+        mean = self._count_embedding(art.embedding)
         est = art.published_estimate
         window = (_day(est["from"]), _day(est["to"])) if est else None
         day = art.raw.published.date() if art.raw.published else None
         words = len(art.text.split()) + len((art.title or "").split())
-        return ev.make_features(art.embedding, art.terms or {}, counts, types, df, n_docs, day, window, words)
+        return ev.make_features(art.embedding, art.terms or {}, counts, types, df, n_docs, day, window, words, mean)
 
     def stored_features(self, article_id: int) -> ev.Features | None:
         """A stored article's linking features against the corpus statistics as they are now (read only)."""
@@ -100,7 +101,32 @@ class CorpusLinker:
         words = len(row["text"].split()) + len((row["title"] or "").split())
         return ev.make_features(blob_vec(row["embedding"]), terms, counts, types, df, found[0] if found else 1,
                                 _day(row["published"]), (_day(est["from"]), _day(est["to"])) if est else None,
-                                words)
+                                words, self.background())
+
+    def background(self) -> np.ndarray:
+        """The corpus's mean embedding as linking uses it (``linking.events.background``)."""
+        total, count = self._embedding_sum()
+        return ev.background(total, count)
+
+    def _embedding_sum(self) -> tuple[np.ndarray | None, int]:
+        row = self.conn.execute("SELECT vector, count FROM corpus_vectors WHERE name = 'embedding_sum'").fetchone()
+        if row is not None:
+            return blob_vec(row[0]).copy(), row[1]
+        total, count = None, 0  # a corpus linked before the table existed: its events hold the sums
+        for blob, n in self.conn.execute("SELECT vector_sum, articles FROM events WHERE articles > 0"):
+            v = blob_vec(blob)
+            total = v.copy() if total is None else total + v
+            count += n
+        return total, count
+
+    def _count_embedding(self, vector: np.ndarray) -> np.ndarray:
+        """Add an article's embedding to the corpus's sum; the mean that linking then measures from."""
+        total, count = self._embedding_sum()
+        total = np.asarray(vector, np.float32) if total is None else total + vector
+        self.conn.execute("INSERT INTO corpus_vectors (name, count, vector) VALUES ('embedding_sum', ?, ?)"
+                          " ON CONFLICT (name) DO UPDATE SET count = excluded.count, vector = excluded.vector",
+                          (count + 1, vec_blob(total)))
+        return ev.background(total, count + 1)
 
     def _df(self, keys: list[str]) -> dict[str, int]:
         df: dict[str, int] = {}
@@ -164,11 +190,11 @@ class CorpusLinker:
         scored: list[tuple[float, int]] = []
         for i in range(0, len(ordered), 500):
             chunk = ordered[i:i + 500]
-            for cid, blob in self.conn.execute(
-                    f"SELECT id, vector_sum FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                v = blob_vec(blob)
-                norm = float(np.linalg.norm(v)) or 1.0
-                scored.append((float(np.dot(f.vector, v)) / norm, cid))
+            for cid, blob, size in self.conn.execute(
+                    f"SELECT id, vector_sum, articles FROM {table} WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                direction = ev.Cluster(cid, blob_vec(blob), size).direction(f.background)
+                scored.append((float(np.dot(f.direction, direction)), cid))
         keep = sorted(cid for _, cid in sorted(scored, reverse=True)[:ev.SHORTLIST])
         rows = self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(keep))})", keep).fetchall()
         return self._clusters(table, rows)
@@ -215,13 +241,14 @@ class CorpusLinker:
         self._absorb("events", event_id, article_id, f)
         self._absorb("stories", story_id, article_id, f)
         self._retitle(event_id, story_id, article_id, art)
-        event_id = self._consolidate(event_id, runners, article_id)
+        event_id = self._consolidate(event_id, runners, article_id, f.background)
         story_id = q("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()[0]
         return event_id, story_id
 
     # -- consolidation: mending what arrival order split ----------------------------
 
-    def _consolidate(self, event_id: int, runners: list[ev.Cluster], seq: int) -> int:
+    def _consolidate(self, event_id: int, runners: list[ev.Cluster], seq: int,
+                     background: np.ndarray) -> int:
         """Fold into the grown event every runner-up the event decision now calls the same happening.
 
         The runners-up are the events the article itself was nearly put in: an
@@ -232,7 +259,7 @@ class CorpusLinker:
         grown = self._clusters("events", [row])[0]
         folded: set[int] = set()
         for other in runners:  # loaded for this article's decision: current unless folded just now
-            if other.id in folded or ev.should_merge(ev.EVENT, grown, other) is None:
+            if other.id in folded or ev.should_merge(ev.EVENT, grown, other, background) is None:
                 continue
             keep, gone = (grown, other) if (grown.size, -grown.id) >= (other.size, -other.id) else (other, grown)
             self._merge_events(keep, gone, seq)

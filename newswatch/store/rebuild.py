@@ -25,7 +25,7 @@ class Rebuild:
     """Needs ``conn``, ``path``, ``_transaction`` and ``_insert_analysis`` from the store it is mixed into."""
 
     _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
-                    "term_stats", "corpus_stats")
+                    "term_stats", "corpus_stats", "corpus_vectors")
     _ANALYSIS_TABLES = ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
                         "article_dates")
 
