@@ -27,6 +27,7 @@ from pathlib import Path
 from ..documents import Article, RawDocument
 from ..errors import StoreError
 from ..linking import entities as linking
+from ..linking.known_names import KnownNames, title_case
 from ..linking.duplicates import utc_key
 from .base import AddResult, ArticleFilter, Store
 from .corpus import CorpusLinker, blob_vec, vec_blob
@@ -70,6 +71,7 @@ class SQLiteStore(Rebuild, WebViews, Store):
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = str(path)
         self._merged: dict[int, int] = {}  # entity ids retired by merges -> where they went
+        self._known: KnownNames | None = None  # loaded on the first article no NER model reads
         try:
             if readonly:
                 if not Path(self.path).exists():
@@ -201,6 +203,7 @@ class SQLiteStore(Rebuild, WebViews, Store):
             " VALUES (?,?,?,?,?,?,?)",
             [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
         )
+        self._find_known_names(art)
         for chain in art.chains:
             self._link_chain(art, chain)
         # A merge while linking a later chain may have retired an entity an earlier chain got.
@@ -240,6 +243,31 @@ class SQLiteStore(Rebuild, WebViews, Store):
 
     # -- entities -------------------------------------------------------------
 
+    def _find_known_names(self, art: Article) -> None:
+        """The names the corpus knows, for an article no NER model reads or a headline in Title Case.
+
+        A model reads every capitalised word of a Title-Case headline as a
+        possible name ("Edward Snowden Urges SXSW Crowd" as an organisation):
+        there its names are replaced by the known ones.
+        """
+        from ..analysis import entities as recognizer
+
+        if not art.text or art.error is not None:
+            return
+        if not title_case(art.text) and (art.chains or recognizer.language_model(art.language)):
+            return
+        art.mentions, art.chains = [], []
+        for quote in art.quotes:  # its speaker was one of the chains dropped
+            quote.chain = None
+        if self._known is None:
+            self._known = KnownNames()
+            for text, kind in self.conn.execute(
+                    "SELECT v.text, e.type FROM entity_variants v JOIN entities e ON e.id = v.entity_id"):
+                self._known.add(text, kind)
+        spans = self._known.find(recognizer.model_text(art.text))
+        if spans:
+            recognizer.analyse(art, spans)
+
     def _candidates(self, keys: set[str]) -> list[linking.Candidate]:
         if not keys:
             return []
@@ -278,6 +306,9 @@ class SQLiteStore(Rebuild, WebViews, Store):
             self._merge_entities(entity_id, other)
         self.conn.executemany("INSERT OR IGNORE INTO entity_variants (entity_id, text) VALUES (?,?)",
                               [(entity_id, v) for v in variants])
+        if self._known is not None:
+            for v in variants:
+                self._known.add(v, chain.type)
         self.conn.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?,?)",
                               [(k, entity_id) for k in keys])
         for role in chain.roles:
