@@ -68,3 +68,37 @@ def test_seed_quotes_and_speakers():
     assert speaker(q2021, "Unfortunately, so far Russia") == "Mircea Joan"  # "the NATO spokesman"
     indirect = {(who, text[:30]) for text, who, direct, _ in q2017 if not direct}
     assert ("Jens Stoltenberg", "NATO was working to reduce ten") in indirect
+
+
+def test_a_quote_does_not_stop_at_a_decimal_point():
+    found = quotes_of("Water minister Anna Berg said the new plant would supply water to 1.2 million people by "
+                      "2026. The plant cost 3.5 billion kronor.")
+    assert [(t, s) for t, s, _, _ in found] == [
+        ("the new plant would supply water to 1.2 million people by 2026", "Anna Berg")]
+
+
+def test_a_place_is_never_the_speaker():
+    found = quotes_of("“We are ready for the storm,” Finland said on Monday.\n\n"
+                      "“The roads will close at noon,” police chief Anna Berg said.")
+    speakers = {text: speaker for text, speaker, _, _ in found}
+    assert speakers["We are ready for the storm"] is None
+    assert speakers["The roads will close at noon"] == "Anna Berg"
+
+
+def test_a_quote_carried_by_syndicated_copies_is_listed_once(tmp_path):
+    import newswatch
+
+    text = ("Water minister Anna Berg opened the new treatment plant in Bergen on Monday. “This plant will "
+            "give clean water to every home in the valley for the next forty years,” Anna Berg said at the "
+            "ceremony, which was attended by several hundred residents and local officials.")
+    with newswatch.open(str(tmp_path / "q.db")) as nw:
+        nw.ingest_records([
+            {"id": "orig", "text": text, "published": "2024-05-06T08:00:00", "source": "Bergen Post"},
+            {"id": "copy", "text": text + " (Nordic Wire)", "published": "2024-05-06T11:00:00",
+             "source": "Nordic Wire"},
+        ])
+        assert len(nw.duplicates()) == 1
+        [quote] = nw.entity("Anna Berg")["quotes"]
+        assert quote["external_id"] == "orig" and quote["copies"] == 1
+        assert len(nw.quotes()) == 1
+        assert len(nw.article("copy")["quotes"]) == 1  # the copy's own page still shows it

@@ -109,15 +109,24 @@ _NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"}
 # -- sentences ----------------------------------------------------------------
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; abbreviations like "U.S." and "Gen." do not end one."""
+    """(start, end) of each sentence; abbreviations like "U.S." and "Gen." do not end one.
+
+    Nor does a full stop with no space after it ("1.2 million", "3.5%", "example.com").
+
+    >>> t = "Water for 1.2 million homes, the U.S. utility said. Work starts in May."
+    >>> [t[a:b] for a, b in sentences(t)]
+    ['Water for 1.2 million homes, the U.S. utility said.', 'Work starts in May.']
+    """
     spans: list[tuple[int, int]] = []
     for m in _SENTENCE.finditer(text):
         start, end = m.start(), m.end()
+        # "1." then "2 million": the full stop has no space after it.
+        glued = bool(spans) and start == spans[-1][1] and not text[start].isspace()
         while start < end and text[start].isspace():
             start += 1
         if start >= end:
             continue
-        if spans and (_ABBREV.search(text[max(spans[-1][0], spans[-1][1] - 12):spans[-1][1]])
+        if spans and (glued or _ABBREV.search(text[max(spans[-1][0], spans[-1][1] - 12):spans[-1][1]])
                       or text[start].islower()) \
                 and "\n" not in text[spans[-1][1]:start]:
             spans[-1] = (spans[-1][0], end)
@@ -295,8 +304,13 @@ class _Mentions:
         return self.ordered[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
 
 
+#: Who can speak: people and organisations ("the ministry said"), never a place or an event.
+SPEAKER_TYPES = ("PERSON", "ORG")
+
+
 def _mention_chain_in(mentions: _Mentions, start: int, end: int, people_only: bool) -> int | None:
-    inside = [m for m in mentions.between(start, end) if m.end <= end and (m.type == "PERSON" or not people_only)]
+    allowed = ("PERSON",) if people_only else SPEAKER_TYPES
+    inside = [m for m in mentions.between(start, end) if m.end <= end and m.type in allowed]
     if not inside:
         return None
     people = [m for m in inside if m.type == "PERSON"]

@@ -441,7 +441,14 @@ class SQLiteStore(Rebuild, WebViews, Store):
 
     def list_quotes(self, speaker_id: int | None = None, article_id: int | None = None, limit: int | None = 100,
                     offset: int = 0, direct: bool | None = None, ids: list[int] | None = None) -> list[dict]:
-        clauses, params = [], []
+        """Quotes in publication order. Across articles, a quote that near-duplicate copies repeat word for
+        word is listed once (the first stored), with ``copies`` saying how many other copies carry it;
+        one article's quotes (``article_id``) are all its own."""
+        # The same words in another article of the same near-duplicate group, stored earlier / at all.
+        same_words = ("FROM quotes q2 JOIN articles a2 ON a2.id = q2.article_id WHERE a.dup_group IS NOT NULL"
+                      " AND a2.dup_group = a.dup_group AND q2.text = q.text")
+        clauses = [f"NOT EXISTS (SELECT 1 {same_words} AND q2.id < q.id)"] if article_id is None else []
+        params: list = []
         if ids is not None:
             clauses.append(f"q.id IN ({','.join('?' * len(ids))})")
             params.extend(ids)
@@ -455,7 +462,8 @@ class SQLiteStore(Rebuild, WebViews, Store):
             clauses.append("q.direct = ?")
             params.append(int(direct))
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = ("SELECT q.*, a.external_id, a.published, e.name AS speaker_name FROM quotes q"
+        sql = (f"SELECT q.*, a.external_id, a.published, e.name AS speaker_name,"
+               f" (SELECT count(*) {same_words} AND q2.id != q.id) AS copies FROM quotes q"
                " JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.speaker_id"
                f"{where} ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
                + _limit_sql(limit, offset))
@@ -464,7 +472,7 @@ class SQLiteStore(Rebuild, WebViews, Store):
             "published": r["published"],
             "speaker": {"id": r["speaker_id"], "name": r["speaker_name"]} if r["speaker_id"] else None,
             "speaker_text": r["speaker_text"], "text": r["text"], "cue": r["cue"],
-            "start": r["start"], "end": r["end"], "direct": bool(r["direct"]),
+            "start": r["start"], "end": r["end"], "direct": bool(r["direct"]), "copies": r["copies"],
         } for r in self.conn.execute(sql, params).fetchall()]
 
     # -- reading ------------------------------------------------------------
