@@ -104,3 +104,22 @@ def test_seed_entities_within_each_article():
     assert "Sergei Lavrov" in chains(a2017) and "Sergei Lavrov" in chains(a2021)
     munich = [c for c in a2017.chains if c.name.endswith("Security Conference")]
     assert len(munich) == 1 and {"Munic Security Conference", "Munich Security Conference"} <= chains(a2017)[munich[0].name]
+
+
+def test_place_names_tagged_as_people_become_places_with_a_country_and_coordinates(tmp_path):
+    import newswatch
+
+    text = ("A volcanic eruption began north of Grindavík on Thursday night, the Icelandic Met Office said. "
+            "The Blue Lagoon spa was evacuated as a precaution. Flights at Keflavík airport were not affected, "
+            "and officials in Reykjavík said the capital was safe.")
+    floods = ("Valencia declared a state of emergency after the floods in Spain. Officials in Valencia said 200 "
+              "people were rescued.")
+    with newswatch.open(str(tmp_path / "p.db")) as nw:
+        nw.ingest_records([{"id": "e", "text": text, "published": "2024-12-20"},
+                           {"id": "f", "text": floods, "published": "2024-10-30"}])
+        keflavik = nw.entity("Keflavík")  # the model tags it PERSON
+        assert keflavik["type"] == "PLACE"
+        assert keflavik["place"]["country"] == "IS" and 63 < keflavik["place"]["latitude"] < 65
+        valencia = nw.entity("Valencia")  # PERSON to the model too; Spain named beside it
+        assert valencia["type"] == "PLACE" and valencia["place"]["country"] == "ES"
+        assert not {e["name"] for e in nw.entities(type="PERSON")} & {"Keflavík", "Valencia"}

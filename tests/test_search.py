@@ -53,6 +53,8 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     con.execute("DROP TABLE corpus_stats")
     con.execute("DROP TABLE ingest_jobs")
     con.execute("DROP TABLE corpus_vectors")
+    for column in ("country", "latitude", "longitude"):
+        con.execute(f"ALTER TABLE entities DROP COLUMN {column}")
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

@@ -204,8 +204,10 @@ class SQLiteStore(Rebuild, WebViews, Store):
             [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
         )
         self._find_known_names(art)
+        self._retype_places(art)
         for chain in art.chains:
             self._link_chain(art, chain)
+        self._locate_places(art)
         # A merge while linking a later chain may have retired an entity an earlier chain got.
         for chain in art.chains:
             chain.entity_id = self._current_entity(chain.entity_id)
@@ -242,6 +244,36 @@ class SQLiteStore(Rebuild, WebViews, Store):
             linker.link_event(article_id, art, copy_of)
 
     # -- entities -------------------------------------------------------------
+
+    def _retype_places(self, art: Article) -> None:
+        """A one-word name the model called a person, that the gazetteer knows, is a place ("Keflavík")."""
+        from ..linking import places
+
+        for chain in art.chains:
+            if chain.type != "PERSON" or len(chain.name.split()) != 1:
+                continue
+            if any(len(art.mentions[j].text.split()) != 1 for j in chain.mentions):
+                continue
+            if places.load().lookup(chain.name):
+                chain.type = "PLACE"
+                for j in chain.mentions:
+                    art.mentions[j].type = "PLACE"
+
+    def _locate_places(self, art: Article) -> None:
+        """Country and coordinates for the article's places that have none yet."""
+        from ..linking import places
+
+        chains = [c for c in art.chains if c.type == "PLACE" and c.entity_id is not None]
+        if not chains:
+            return
+        gazetteer = places.load()
+        countries = gazetteer.countries_in([c.name for c in chains])
+        for chain in chains:
+            place = gazetteer.locate(chain.name, countries)
+            if place is not None:
+                self.conn.execute("UPDATE entities SET country = ?, latitude = ?, longitude = ?"
+                                  " WHERE id = ? AND country IS NULL",
+                                  (place.country, place.latitude, place.longitude, chain.entity_id))
 
     def _find_known_names(self, art: Article) -> None:
         """The names the corpus knows, for an article no NER model reads or a headline in Title Case.
@@ -373,10 +405,14 @@ class SQLiteStore(Rebuild, WebViews, Store):
             (entity_id,))]
         roles = [r[0] for r in self.conn.execute(
             "SELECT role FROM entity_roles WHERE entity_id = ? ORDER BY count DESC, role", (entity_id,))]
-        return {"id": entity_id, "name": row["name"], "type": row["type"], "variants": variants, "roles": roles,
-                "articles": row["articles"], "mentions": row["mentions"]}
+        summary = {"id": entity_id, "name": row["name"], "type": row["type"], "variants": variants, "roles": roles,
+                   "articles": row["articles"], "mentions": row["mentions"]}
+        if row["country"]:
+            summary["place"] = {"country": row["country"], "latitude": row["latitude"], "longitude": row["longitude"]}
+        return summary
 
-    _ENTITY_SELECT = "SELECT e.id, e.name, e.type, e.articles, e.mentions FROM entities e"
+    _ENTITY_SELECT = ("SELECT e.id, e.name, e.type, e.articles, e.mentions, e.country, e.latitude, e.longitude"
+                      " FROM entities e")
 
     def list_entities(self, kind: str | None = None, limit: int | None = 100, offset: int = 0,
                       name: str | None = None) -> list[dict]:
