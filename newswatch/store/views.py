@@ -5,6 +5,11 @@ from __future__ import annotations
 SUMMARY_COLUMNS = ("id", "external_id", "title", "published", "language", "source", "url")
 
 
+def _limit_sql(limit: int | None, offset: int) -> str:
+    """' LIMIT n OFFSET m' (no limit: -1, SQLite's 'all'); ints only, so safe to inline."""
+    return f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}"
+
+
 def _fold(text: str) -> str:
     from ..analysis.names import fold
 

@@ -1,0 +1,289 @@
+"""Entities in the store: linking an article's name chains to corpus entities, and reading them back.
+
+A mixin of SQLiteStore (it needs ``conn``, ``_merged`` and ``_known``). The
+rules that decide whether a chain is a known entity are
+``newswatch.linking.entities``'s; this module finds their candidates, records
+the outcome, keeps names and types following the evidence, and lists
+entities and their quotes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+from ..documents import Article
+from ..linking import entities as linking
+from ..linking.known_names import KnownNames, title_case
+from .views import _fold, _limit_sql
+
+CANDIDATES_PER_KEY = 50
+
+
+class EntityStore:
+    def _retype_places(self, art: Article) -> None:
+        """A one-word name the model called a person, that the gazetteer knows, is a place ("Keflavík")."""
+        from ..linking import places
+
+        for chain in art.chains:
+            if chain.type != "PERSON" or len(chain.name.split()) != 1:
+                continue
+            if any(len(art.mentions[j].text.split()) != 1 for j in chain.mentions):
+                continue
+            if places.load().lookup(chain.name):
+                chain.type = "PLACE"
+                for j in chain.mentions:
+                    art.mentions[j].type = "PLACE"
+
+    def _locate_places(self, art: Article) -> None:
+        """Country and coordinates for the article's places that have none yet."""
+        from ..linking import places
+
+        chains = [c for c in art.chains if c.type == "PLACE" and c.entity_id is not None]
+        if not chains:
+            return
+        gazetteer = places.load()
+        countries = gazetteer.countries_in([c.name for c in chains])
+        for chain in chains:
+            place = gazetteer.locate(chain.name, countries)
+            if place is not None:
+                self.conn.execute("UPDATE entities SET country = ?, latitude = ?, longitude = ?"
+                                  " WHERE id = ? AND country IS NULL",
+                                  (place.country, place.latitude, place.longitude, chain.entity_id))
+
+    def _find_known_names(self, art: Article) -> None:
+        """The names the corpus knows, for an article no NER model reads or a headline in Title Case.
+
+        A model reads every capitalised word of a Title-Case headline as a
+        possible name ("Edward Snowden Urges SXSW Crowd" as an organisation):
+        there its names are replaced by the known ones.
+        """
+        from ..analysis import entities as recognizer
+
+        if not art.text or art.error is not None:
+            return
+        if not title_case(art.text) and (art.chains or recognizer.language_model(art.language)):
+            return
+        art.mentions, art.chains = [], []
+        for quote in art.quotes:  # its speaker was one of the chains dropped
+            quote.chain = None
+        if self._known is None:
+            self._known = KnownNames()
+            for text, kind in self.conn.execute(
+                    "SELECT v.text, e.type FROM entity_variants v JOIN entities e ON e.id = v.entity_id"):
+                self._known.add(text, kind)
+        spans = self._known.find(recognizer.model_text(art.text))
+        if spans:
+            recognizer.analyse(art, spans)
+
+    def _candidates(self, keys: set[str]) -> list[linking.Candidate]:
+        if not keys:
+            return []
+        # Each key brings at most its most-mentioned entities, so a crowded block
+        # (a common surname prefix or Soundex code) costs the same at any corpus size.
+        ids: list[int] = []
+        for key in sorted(keys):
+            ids.extend(r[0] for r in self.conn.execute(
+                "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ?"
+                " ORDER BY e.mentions DESC, e.id LIMIT ?", (key, CANDIDATES_PER_KEY)))
+        ids = list(dict.fromkeys(ids))
+        out = []
+        for entity_id in ids:
+            kind, count = self.conn.execute("SELECT type, mentions FROM entities WHERE id = ?", (entity_id,)).fetchone()
+            variants = [r[0] for r in self.conn.execute("SELECT text FROM entity_variants WHERE entity_id = ?",
+                                                        (entity_id,))]
+            out.append(linking.Candidate(entity_id, kind, variants, count))
+        return out
+
+    def _current_entity(self, entity_id: int) -> int:
+        while entity_id in self._merged:
+            entity_id = self._merged[entity_id]
+        return entity_id
+
+    def _link_chain(self, art: Article, chain) -> int:
+        variants = sorted({art.mentions[j].text for j in chain.mentions})
+        keys = set().union(*(linking.block_keys(v, chain.type) for v in variants))
+        decision = linking.decide(chain.type, variants, self._candidates(keys))
+        entity_id = decision.entity_id
+        if entity_id is None:
+            entity_id = self.conn.execute(
+                "INSERT INTO entities (name, type, created_at) VALUES (?,?,?)",
+                (chain.name, chain.type, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            ).lastrowid
+        for other in decision.absorb:
+            self._merge_entities(entity_id, other)
+        self.conn.executemany("INSERT OR IGNORE INTO entity_variants (entity_id, text) VALUES (?,?)",
+                              [(entity_id, v) for v in variants])
+        if self._known is not None:
+            for v in variants:
+                self._known.add(v, chain.type)
+        self.conn.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?,?)",
+                              [(k, entity_id) for k in keys])
+        for role in chain.roles:
+            self.conn.execute(
+                "INSERT INTO entity_roles (entity_id, folded, role) VALUES (?,?,?)"
+                " ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + 1",
+                (entity_id, _fold(role), role),
+            )
+        chain.entity_id = entity_id
+        return entity_id
+
+    def _merge_entities(self, keep: int, drop: int) -> None:
+        """Fold entity ``drop`` into ``keep``: mentions, quotes, names, keys and roles move over."""
+        q = self.conn.execute
+        q("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (keep, drop))
+        q("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ?", (keep, drop))
+        q("INSERT INTO entity_variants (entity_id, text, count) SELECT ?, text, count FROM entity_variants"
+          " WHERE entity_id = ? ON CONFLICT (entity_id, text) DO UPDATE SET count = count + excluded.count",
+          (keep, drop))
+        q("INSERT OR IGNORE INTO entity_keys (key, entity_id) SELECT key, ? FROM entity_keys WHERE entity_id = ?",
+          (keep, drop))
+        q("INSERT INTO entity_roles (entity_id, folded, role, count) SELECT ?, folded, role, count FROM entity_roles"
+          " WHERE entity_id = ? ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + excluded.count",
+          (keep, drop))
+        for table, owner in (("event_entities", "event_id"), ("story_entities", "story_id")):
+            # The events and stories that weighed the dropped entity now weigh the one it became.
+            q(f"INSERT INTO {table} ({owner}, entity_id, weight) SELECT {owner}, ?, weight FROM {table}"
+              f" WHERE entity_id = ? ON CONFLICT ({owner}, entity_id) DO UPDATE SET weight = weight + excluded.weight",
+              (keep, drop))
+            q(f"DELETE FROM {table} WHERE entity_id = ?", (drop,))
+        q("DELETE FROM entities WHERE id = ?", (drop,))
+        q("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
+          " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
+          (keep, keep, keep))
+        self._merged[drop] = keep
+        self._refresh_display_name(keep)
+
+    def _refresh_display_name(self, entity_id: int) -> None:
+        """Name and type follow the evidence: the best-attested spelling, the majority type."""
+        counts = dict(self.conn.execute(
+            "SELECT text, count FROM entity_variants WHERE entity_id = ? AND count > 0", (entity_id,)).fetchall())
+        if not counts:
+            return
+        types = self.conn.execute(
+            "SELECT type, count(*) AS n FROM mentions WHERE entity_id = ? AND article_id >= ?"
+            " GROUP BY type ORDER BY n DESC, type", (entity_id, self._type_window(entity_id))).fetchall()
+        current = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+        kind = types[0][0] if types and types[0][1] > sum(n for t, n in types if t == current) else current
+        self.conn.execute("UPDATE entities SET name = ?, type = ? WHERE id = ?",
+                          (linking.display_name(counts, kind), kind, entity_id))
+
+    def _type_window(self, entity_id: int) -> int:
+        """First article id of the entity's latest 200 mentions: the type vote looks at recent evidence only."""
+        row = self.conn.execute("SELECT article_id FROM mentions WHERE entity_id = ? ORDER BY article_id DESC"
+                                " LIMIT 1 OFFSET 199", (entity_id,)).fetchone()
+        return row[0] if row else 0
+
+    def _entity_summary(self, row: sqlite3.Row) -> dict:
+        entity_id = row["id"]
+        variants = [{"text": t, "count": n} for t, n in self.conn.execute(
+            "SELECT text, count FROM entity_variants WHERE entity_id = ? AND count > 0 ORDER BY count DESC, text",
+            (entity_id,))]
+        roles = [r[0] for r in self.conn.execute(
+            "SELECT role FROM entity_roles WHERE entity_id = ? ORDER BY count DESC, role", (entity_id,))]
+        summary = {"id": entity_id, "name": row["name"], "type": row["type"], "variants": variants, "roles": roles,
+                   "articles": row["articles"], "mentions": row["mentions"]}
+        if row["country"]:
+            summary["place"] = {"country": row["country"], "latitude": row["latitude"], "longitude": row["longitude"]}
+        return summary
+
+    _ENTITY_SELECT = ("SELECT e.id, e.name, e.type, e.articles, e.mentions, e.country, e.latitude, e.longitude"
+                      " FROM entities e")
+
+    def list_entities(self, kind: str | None = None, limit: int | None = 100, offset: int = 0,
+                      name: str | None = None) -> list[dict]:
+        clauses, params = [], []
+        if kind:
+            clauses.append("e.type = ?")
+            params.append(kind.upper())
+        if name:
+            clauses.append("e.id IN (SELECT entity_id FROM entity_variants WHERE text LIKE ?)")
+            params.append(f"%{name}%")
+        clauses.append("e.mentions > 0")
+        where = " WHERE " + " AND ".join(clauses)
+        sql = (f"{self._ENTITY_SELECT}{where} ORDER BY e.articles DESC, e.mentions DESC, e.name"
+               + _limit_sql(limit, offset))
+        return [self._entity_summary(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def find_entity(self, key: str | int) -> int | None:
+        text = str(key).strip()
+        if text.isdigit():
+            row = self.conn.execute("SELECT id FROM entities WHERE id = ?", (int(text),)).fetchone()
+            if row:
+                return row[0]
+        folded = _fold(text)
+        best = None
+        for entity_id, count in self.conn.execute(
+                "SELECT e.id, e.mentions FROM entities e WHERE e.name = ? COLLATE NOCASE OR e.id IN"
+                " (SELECT entity_id FROM entity_variants WHERE text = ? COLLATE NOCASE)", (text, text)).fetchall():
+            if best is None or count > best[1]:
+                best = (entity_id, count)
+        if best is None and folded:
+            # Accents and punctuation: 'Sigrun Halldorsdottir' finds 'Sigrún Halldórsdóttir'.
+            keys = linking.block_keys(text, "PERSON") | linking.block_keys(text, "ORG")
+            for cand in self._candidates(keys):
+                if folded in cand.folded and (best is None or cand.mentions > best[1]):
+                    best = (cand.id, cand.mentions)
+        return best[0] if best else None
+
+    def spellings(self, text: str) -> list[str]:
+        """Every spelling of the entity that ``text`` is exactly a spelling of (empty if none or ambiguous)."""
+        owners = {r[0] for r in self.conn.execute(
+            "SELECT entity_id FROM entity_variants WHERE text = ? COLLATE NOCASE AND count > 0", (text.strip(),))}
+        if len(owners) != 1:
+            return []
+        return [r[0] for r in self.conn.execute(
+            "SELECT text FROM entity_variants WHERE entity_id = ? AND count > 0 ORDER BY count DESC", (owners.pop(),))]
+
+    def get_entity(self, key: str | int) -> dict | None:
+        entity_id = self.find_entity(key)
+        if entity_id is None:
+            return None
+        row = self.conn.execute(f"{self._ENTITY_SELECT} WHERE e.id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        entity = self._entity_summary(row)
+        entity["article_count"] = entity["articles"]
+        entity["articles"] = [dict(r) for r in self.conn.execute(
+            "SELECT a.id, a.external_id, a.title, a.published, a.source, count(*) AS mentions FROM mentions m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY a.id"
+            " ORDER BY a.published IS NULL, a.published, a.id", (entity_id,))]
+        entity["quotes"] = self.list_quotes(speaker_id=entity_id, limit=None)
+        return entity
+
+    def list_quotes(self, speaker_id: int | None = None, article_id: int | None = None, limit: int | None = 100,
+                    offset: int = 0, direct: bool | None = None, ids: list[int] | None = None) -> list[dict]:
+        """Quotes in publication order. Across articles, a quote that near-duplicate copies repeat word for
+        word is listed once (the first stored), with ``copies`` saying how many other copies carry it;
+        one article's quotes (``article_id``) are all its own."""
+        # The same words in another article of the same near-duplicate group, stored earlier / at all.
+        same_words = ("FROM quotes q2 JOIN articles a2 ON a2.id = q2.article_id WHERE a.dup_group IS NOT NULL"
+                      " AND a2.dup_group = a.dup_group AND q2.text = q.text")
+        clauses = [f"NOT EXISTS (SELECT 1 {same_words} AND q2.id < q.id)"] if article_id is None else []
+        params: list = []
+        if ids is not None:
+            clauses.append(f"q.id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        if speaker_id is not None:
+            clauses.append("q.speaker_id = ?")
+            params.append(speaker_id)
+        if article_id is not None:
+            clauses.append("q.article_id = ?")
+            params.append(article_id)
+        if direct is not None:
+            clauses.append("q.direct = ?")
+            params.append(int(direct))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (f"SELECT q.*, a.external_id, a.published, e.name AS speaker_name,"
+               f" (SELECT count(*) {same_words} AND q2.id != q.id) AS copies FROM quotes q"
+               " JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.speaker_id"
+               f"{where} ORDER BY a.published IS NULL, a.published, q.article_id, q.start"
+               + _limit_sql(limit, offset))
+        return [{
+            "id": r["id"], "article_id": r["article_id"], "external_id": r["external_id"],
+            "published": r["published"],
+            "speaker": {"id": r["speaker_id"], "name": r["speaker_name"]} if r["speaker_id"] else None,
+            "speaker_text": r["speaker_text"], "text": r["text"], "cue": r["cue"],
+            "start": r["start"], "end": r["end"], "direct": bool(r["direct"]), "copies": r["copies"],
+        } for r in self.conn.execute(sql, params).fetchall()]
+
