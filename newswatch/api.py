@@ -185,6 +185,23 @@ class Newswatch:
         """One entity by id or by any of its spellings, with its articles and quotes."""
         return self.store.get_entity(self._entity_id(key))
 
+    # -- corrections: what a user knows better; kept by spelling, so later linking and reanalysis follow it
+
+    def merge_entities(self, keep: str | int, drop: str | int) -> dict:
+        """Make ``drop`` part of ``keep`` (ids or spellings); its spellings join ``keep`` from now on."""
+        keep_id = self.store.merge_entities_as_told(self._entity_id(keep), self._entity_id(drop))
+        return self.store.get_entity(keep_id)
+
+    def split_entity(self, key: str | int, spelling: str) -> dict:
+        """Take the mentions spelled ``spelling`` out of an entity into a new one, never to be linked back."""
+        return self.store.get_entity(self.store.split_entity_as_told(self._entity_id(key), spelling))
+
+    def rename_entity(self, key: str | int, name: str) -> dict:
+        """Give an entity the name a user chose; later spellings do not change it."""
+        entity_id = self._entity_id(key)
+        self.store.rename_entity_as_told(entity_id, name)
+        return self.store.get_entity(entity_id)
+
     def _entity_id(self, key: str | int) -> int:
         entity_id = self.store.find_entity(key)
         if entity_id is None:

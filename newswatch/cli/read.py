@@ -240,3 +240,56 @@ def search(obj: _Context, query, mode, since, until, source, language, entity, l
             marked.append(snippet[last:start] + click.style(snippet[start:end], bold=True, underline=True))
             last = end
         click.echo("        " + ("".join(marked) + snippet[last:]).replace("\n", " "))
+
+
+# -- corrections ------------------------------------------------------------------
+
+_CORRECTION_EPILOG = """
+\b
+Corrections are kept by spelling: articles ingested later, and a full
+`newswatch reanalyze`, follow them.
+"""
+
+
+def _echo_corrected(e: dict, as_json: bool, what: str) -> None:
+    if as_json:
+        _echo_json(e)
+        return
+    spellings = ", ".join(v["text"] for v in e["variants"])
+    click.echo(f"{what}: {e['name']} ({e['type']}, id {e['id']}, {e['article_count']} articles; spellings: {spellings})")
+
+
+@cli.command("merge-entities", epilog="Example: newswatch merge-entities 'Jens Stoltenberg' 'J. Stoltenberg'\n"
+             + _CORRECTION_EPILOG)
+@click.argument("keep", metavar="KEEP")
+@click.argument("drop", metavar="DROP")
+@click.option("--json", "as_json", is_flag=True, help="Print the merged entity as JSON.")
+@click.pass_obj
+def merge_entities(obj: _Context, keep: str, drop: str, as_json: bool):
+    """Merge entity DROP into KEEP (ids or any spelling): two entities that are one."""
+    with obj.open() as nw:
+        _echo_corrected(nw.merge_entities(keep, drop), as_json, "merged")
+
+
+@cli.command("split-entity", epilog="Example: newswatch split-entity 'George Bush' 'George H. W. Bush'\n"
+             + _CORRECTION_EPILOG)
+@click.argument("key", metavar="NAME_OR_ID")
+@click.argument("spelling", metavar="SPELLING")
+@click.option("--json", "as_json", is_flag=True, help="Print the new entity as JSON.")
+@click.pass_obj
+def split_entity(obj: _Context, key: str, spelling: str, as_json: bool):
+    """Take the mentions spelled SPELLING out of an entity into a new one (one entity that is two)."""
+    with obj.open() as nw:
+        _echo_corrected(nw.split_entity(key, spelling), as_json, "split off")
+
+
+@cli.command("rename-entity", epilog="Example: newswatch rename-entity 'NATO' 'North Atlantic Treaty Organization'\n"
+             + _CORRECTION_EPILOG)
+@click.argument("key", metavar="NAME_OR_ID")
+@click.argument("name", metavar="NEW_NAME")
+@click.option("--json", "as_json", is_flag=True, help="Print the renamed entity as JSON.")
+@click.pass_obj
+def rename_entity(obj: _Context, key: str, name: str, as_json: bool):
+    """Give an entity the name you choose; later spellings will not change it."""
+    with obj.open() as nw:
+        _echo_corrected(nw.rename_entity(key, name), as_json, "renamed")

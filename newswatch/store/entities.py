@@ -103,7 +103,11 @@ class EntityStore:
     def _link_chain(self, art: Article, chain) -> int:
         variants = sorted({art.mentions[j].text for j in chain.mentions})
         keys = set().union(*(linking.block_keys(v, chain.type) for v in variants))
-        decision = linking.decide(chain.type, variants, self._candidates(keys))
+        candidates = self._candidates(keys)
+        kept_apart = self._kept_apart(variants)
+        if kept_apart:  # a user split these spellings from those entities: never link them back
+            candidates = [c for c in candidates if not kept_apart & set(c.names)]
+        decision = linking.decide(chain.type, variants, candidates)
         entity_id = decision.entity_id
         if entity_id is None:
             entity_id = self.conn.execute(
@@ -125,8 +129,101 @@ class EntityStore:
                 " ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + 1",
                 (entity_id, _fold(role), role),
             )
+        entity_id = self._join_as_told(entity_id, variants)
         chain.entity_id = entity_id
         return entity_id
+
+    # -- what users corrected ---------------------------------------------------
+
+    def _corrections(self, kind: str, spellings: list[str]) -> list[tuple[str, str]]:
+        marks = ",".join("?" * len(spellings))
+        return self.conn.execute(f"SELECT a, b FROM entity_corrections WHERE kind = ? AND (a IN ({marks})"
+                                 f" OR b IN ({marks})) ORDER BY id", (kind, *spellings, *spellings)).fetchall()
+
+    def _kept_apart(self, spellings: list[str]) -> set[str]:
+        """Spellings of entities that a user split from these spellings."""
+        mine = set(spellings)
+        return {b if a in mine else a for a, b in self._corrections("split", spellings)} - mine
+
+    def _join_as_told(self, entity_id: int, spellings: list[str]) -> int:
+        """Fold in the entities a user merged with one of these spellings; the entity the chain ends in."""
+        mine = set(spellings)
+        for a, b in self._corrections("merge", spellings):
+            other = b if a in mine else a
+            for (other_id,) in self.conn.execute("SELECT entity_id FROM entity_variants WHERE text = ?",
+                                                 (other,)).fetchall():
+                other_id = self._current_entity(other_id)
+                if other_id != entity_id and self.conn.execute("SELECT 1 FROM entities WHERE id = ?",
+                                                               (other_id,)).fetchone():
+                    self._merge_entities(entity_id, other_id)
+        return entity_id
+
+    def _record(self, kind: str, a: str, b: str) -> None:
+        self.conn.execute("INSERT INTO entity_corrections (kind, a, b, created_at) VALUES (?,?,?,?)",
+                          (kind, a, b, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def _name_of(self, entity_id: int) -> str:
+        row = self.conn.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"no entity with id {entity_id}")
+        return row[0]
+
+    def merge_entities_as_told(self, keep_id: int, drop_id: int) -> int:
+        """A user's merge: ``drop_id`` becomes part of ``keep_id``, now and whenever its spellings come again."""
+        if keep_id == drop_id:
+            raise ValueError("an entity cannot be merged with itself: give two different entities")
+        keep_name, drop_name = self._name_of(keep_id), self._name_of(drop_id)
+        with self._transaction():
+            self._record("merge", keep_name, drop_name)
+            self.conn.execute("DELETE FROM entity_corrections WHERE kind = 'split' AND ((a = ? AND b = ?)"
+                              " OR (a = ? AND b = ?))", (keep_name, drop_name, drop_name, keep_name))
+            self._merge_entities(keep_id, drop_id)
+        return keep_id
+
+    def split_entity_as_told(self, entity_id: int, spelling: str) -> int:
+        """A user's split: the mentions spelled ``spelling`` leave the entity for a new one; returns its id."""
+        row = self.conn.execute("SELECT type, name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"no entity with id {entity_id}")
+        kind, old_name = row
+        spellings = [r[0] for r in self.conn.execute("SELECT text FROM entity_variants WHERE entity_id = ?",
+                                                     (entity_id,))]
+        if spelling not in spellings:
+            raise ValueError(f"{spelling!r} is not a spelling of {old_name!r}; its spellings are: "
+                             + ", ".join(repr(s) for s in sorted(spellings)))
+        if len(spellings) == 1:
+            raise ValueError(f"{spelling!r} is the only spelling of {old_name!r}: there is nothing to split off")
+        q = self.conn.execute
+        with self._transaction():
+            new_id = q("INSERT INTO entities (name, type, created_at) VALUES (?,?,?)",
+                       (spelling, kind, datetime.now(timezone.utc).isoformat(timespec="seconds"))).lastrowid
+            q("UPDATE mentions SET entity_id = ? WHERE entity_id = ? AND text = ?", (new_id, entity_id, spelling))
+            q("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ? AND speaker_text LIKE ?",
+              (new_id, entity_id, f"%{spelling}%"))
+            q("UPDATE entity_variants SET entity_id = ? WHERE entity_id = ? AND text = ?",
+              (new_id, entity_id, spelling))
+            self.conn.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?,?)",
+                                  [(k, new_id) for k in linking.block_keys(spelling, kind)])
+            for changed in (entity_id, new_id):
+                q("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
+                  " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
+                  (changed, changed, changed))
+                self._refresh_display_name(changed)
+            remaining = self._name_of(entity_id)
+            self._record("split", spelling, remaining)
+            q("DELETE FROM entity_corrections WHERE kind = 'merge' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+              (spelling, remaining, remaining, spelling))
+        return new_id
+
+    def rename_entity_as_told(self, entity_id: int, name: str) -> None:
+        """A user's name for an entity, kept whatever spellings arrive later."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("the new name is empty: give the name the entity should have")
+        old = self._name_of(entity_id)
+        with self._transaction():
+            self._record("rename", old, name)
+            self.conn.execute("UPDATE entities SET name = ? WHERE id = ?", (name, entity_id))
 
     def _merge_entities(self, keep: int, drop: int) -> None:
         """Fold entity ``drop`` into ``keep``: mentions, quotes, names, keys and roles move over."""
@@ -165,8 +262,12 @@ class EntityStore:
             " GROUP BY type ORDER BY n DESC, type", (entity_id, self._type_window(entity_id))).fetchall()
         current = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
         kind = types[0][0] if types and types[0][1] > sum(n for t, n in types if t == current) else current
+        name = linking.display_name(counts, kind)
+        told = self.conn.execute(
+            f"SELECT b FROM entity_corrections WHERE kind = 'rename' AND a IN ({','.join('?' * len(counts))})"
+            " ORDER BY id DESC LIMIT 1", list(counts)).fetchone()
         self.conn.execute("UPDATE entities SET name = ?, type = ? WHERE id = ?",
-                          (linking.display_name(counts, kind), kind, entity_id))
+                          (told[0] if told else name, kind, entity_id))
 
     def _type_window(self, entity_id: int) -> int:
         """First article id of the entity's latest 200 mentions: the type vote looks at recent evidence only."""
