@@ -438,8 +438,8 @@ def main():
     # One event threshold and one story threshold for every set: the best mean F1 over the training sets
     # and their mixture.
     # Then the consolidation threshold (None: no merging), by the mean over both levels.
-    grid = {ev.EVENT: (0.05, 0.075, 0.1, 0.15, 0.2), ev.STORY: (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
-            "merge": (None, 0.3, 0.4, 0.5, 0.6, 0.7)}
+    grid = {ev.EVENT: (0.02, 0.035, 0.05, 0.075, 0.1), ev.STORY: (0.2, 0.3, 0.4, 0.5),
+            "merge": (None, 0.3, 0.5, 0.6, 0.7)}
     chosen = {ev.EVENT: 0.2, ev.STORY: 0.5, "merge": None}
     for level in (ev.EVENT, ev.STORY, "merge"):
         best = None
