@@ -104,9 +104,9 @@ class EntityStore:
         variants = sorted({art.mentions[j].text for j in chain.mentions})
         keys = set().union(*(linking.block_keys(v, chain.type) for v in variants))
         candidates = self._candidates(keys)
-        kept_apart = self._kept_apart(variants)
-        if kept_apart:  # a user split these spellings from those entities: never link them back
-            candidates = [c for c in candidates if not kept_apart & set(c.names)]
+        told = self._told(variants)
+        if told["split"]:  # a user split these spellings from those entities: never link them back
+            candidates = [c for c in candidates if not told["split"] & set(c.names)]
         decision = linking.decide(chain.type, variants, candidates)
         entity_id = decision.entity_id
         if entity_id is None:
@@ -129,34 +129,38 @@ class EntityStore:
                 " ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + 1",
                 (entity_id, _fold(role), role),
             )
-        entity_id = self._join_as_told(entity_id, variants)
+        self._join_as_told(entity_id, told["merge"])
         chain.entity_id = entity_id
         return entity_id
 
     # -- what users corrected ---------------------------------------------------
 
-    def _corrections(self, kind: str, spellings: list[str]) -> list[tuple[str, str]]:
+    def _told(self, spellings: list[str]) -> dict[str, set[str]]:
+        """The other spellings a user merged with these ("merge") or split from them ("split"): one query."""
+        mine = set(spellings)
         marks = ",".join("?" * len(spellings))
-        return self.conn.execute(f"SELECT a, b FROM entity_corrections WHERE kind = ? AND (a IN ({marks})"
-                                 f" OR b IN ({marks})) ORDER BY id", (kind, *spellings, *spellings)).fetchall()
+        told: dict[str, set[str]] = {"merge": set(), "split": set()}
+        for kind, a, b in self.conn.execute(
+                f"SELECT kind, a, b FROM entity_corrections WHERE kind IN ('merge', 'split')"
+                f" AND (a IN ({marks}) OR b IN ({marks}))", (*spellings, *spellings)):
+            told[kind].add(b if a in mine else a)
+        told["split"] -= mine
+        return told
 
-    def _kept_apart(self, spellings: list[str]) -> set[str]:
-        """Spellings of entities that a user split from these spellings."""
-        mine = set(spellings)
-        return {b if a in mine else a for a, b in self._corrections("split", spellings)} - mine
-
-    def _join_as_told(self, entity_id: int, spellings: list[str]) -> int:
-        """Fold in the entities a user merged with one of these spellings; the entity the chain ends in."""
-        mine = set(spellings)
-        for a, b in self._corrections("merge", spellings):
-            other = b if a in mine else a
+    def _join_as_told(self, entity_id: int, others: set[str]) -> None:
+        """Fold into ``entity_id`` the entities holding spellings a user merged with the chain's."""
+        for other in sorted(others):
             for (other_id,) in self.conn.execute("SELECT entity_id FROM entity_variants WHERE text = ?",
                                                  (other,)).fetchall():
                 other_id = self._current_entity(other_id)
                 if other_id != entity_id and self.conn.execute("SELECT 1 FROM entities WHERE id = ?",
                                                                (other_id,)).fetchone():
                     self._merge_entities(entity_id, other_id)
-        return entity_id
+
+    def _forget(self, kind: str, x: str, y: str) -> None:
+        """Drop an earlier correction about spellings x and y that a newer one contradicts."""
+        self.conn.execute("DELETE FROM entity_corrections WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+                          (kind, x, y, y, x))
 
     def _record(self, kind: str, a: str, b: str) -> None:
         self.conn.execute("INSERT INTO entity_corrections (kind, a, b, created_at) VALUES (?,?,?,?)",
@@ -175,8 +179,7 @@ class EntityStore:
         keep_name, drop_name = self._name_of(keep_id), self._name_of(drop_id)
         with self._transaction():
             self._record("merge", keep_name, drop_name)
-            self.conn.execute("DELETE FROM entity_corrections WHERE kind = 'split' AND ((a = ? AND b = ?)"
-                              " OR (a = ? AND b = ?))", (keep_name, drop_name, drop_name, keep_name))
+            self._forget("split", keep_name, drop_name)
             self._merge_entities(keep_id, drop_id)
         return keep_id
 
@@ -205,14 +208,11 @@ class EntityStore:
             self.conn.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?,?)",
                                   [(k, new_id) for k in linking.block_keys(spelling, kind)])
             for changed in (entity_id, new_id):
-                q("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
-                  " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
-                  (changed, changed, changed))
+                self._recount(changed)
                 self._refresh_display_name(changed)
             remaining = self._name_of(entity_id)
             self._record("split", spelling, remaining)
-            q("DELETE FROM entity_corrections WHERE kind = 'merge' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
-              (spelling, remaining, remaining, spelling))
+            self._forget("merge", spelling, remaining)
         return new_id
 
     def rename_entity_as_told(self, entity_id: int, name: str) -> None:
@@ -245,11 +245,16 @@ class EntityStore:
               (keep, drop))
             q(f"DELETE FROM {table} WHERE entity_id = ?", (drop,))
         q("DELETE FROM entities WHERE id = ?", (drop,))
-        q("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
-          " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
-          (keep, keep, keep))
+        self._recount(keep)
         self._merged[drop] = keep
         self._refresh_display_name(keep)
+
+    def _recount(self, entity_id: int) -> None:
+        """The entity's mention and article counters, from its mentions (after mentions moved)."""
+        self.conn.execute(
+            "UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = ?),"
+            " articles = (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = ?) WHERE id = ?",
+            (entity_id, entity_id, entity_id))
 
     def _refresh_display_name(self, entity_id: int) -> None:
         """Name and type follow the evidence: the best-attested spelling, the majority type."""
