@@ -89,6 +89,11 @@ class Newswatch:
 
         return self._ingest_items(items(), options, progress)
 
+    def ingest_items(self, items: Iterable[RawDocument | InputError], options: IngestOptions | None = None,
+                     progress: ProgressCallback | None = None) -> IngestReport:
+        """Analyse and store documents already read (``newswatch.sources``); errors among them are reported."""
+        return self._ingest_items(items, options or IngestOptions(), progress)
+
     def _ingest_items(self, items: Iterable[RawDocument | InputError], options: IngestOptions,
                       progress: ProgressCallback | None) -> IngestReport:
         pipeline = Pipeline(DEFAULT_PIPELINE, options)

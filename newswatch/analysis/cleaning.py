@@ -37,7 +37,8 @@ _PROMPT = re.compile(
     r"^(?:share(?: this)?(?: article| story| on \w+)?|share on (?:facebook|twitter|x|linkedin|whatsapp)|tweet|email|print"
     r"|subscribe(?: now| to (?:our|the) newsletter.*| for .*)?|sign up (?:for|to) .*newsletter.*|follow us on .*"
     r"|read more:?.*|related:?|advertisement|sponsored|click here .*|comments?(?: \(\d+\))?"
-    r"|(?:photo|image|picture|video)(?: credit)?s?\s*[:/|].{0,80}|getty images|\(?photo: .{0,80}\)?)$",
+    # A credit names a few words ("Photo: Jane Doe/Reuters"); "VIDEO: Floods close the Rhine to barges" is a headline.
+    r"|(?:photo|image|picture|video)(?: credit)?s?\s*[:/|]\s*(?:\S+\s*){0,6}|getty images|\(?photo: .{0,80}\)?)$",
     re.I,
 )
 _CAPTION_CREDIT = re.compile(
@@ -72,7 +73,9 @@ def clean(article: Article) -> Article:
 
     kept: list[str] = []
     for p in paragraphs:
-        if _TIMESTAMP.match(p):
+        if title and _key(p) == _key(title):
+            kept.append(p)  # the headline itself is never boilerplate (a headline-only item is all headline)
+        elif _TIMESTAMP.match(p):
             steps.append(CleaningStep("boilerplate", f"relative timestamp line: {p!r}"))
         elif _SEPARATOR.match(p):
             steps.append(CleaningStep("boilerplate", f"separator line: {p!r}"))

@@ -21,7 +21,7 @@ from ..documents import RawDocument
 from ..errors import InputError
 from .. import errors as _errors
 from .feeds import parse_feed
-from .fetch import fetch, url_scheme
+from .fetch import Fetched, fetch, url_scheme
 from .files import decode, read_bytes, sniff_format
 from .html import parse_html
 from .jsonl import parse_jsonl
@@ -29,7 +29,7 @@ from .text import parse_text
 
 Item = RawDocument | InputError
 
-__all__ = ["Item", "read_inputs", "read_text_input", "is_url"]
+__all__ = ["Item", "read_fetched", "read_inputs", "read_text_input", "is_url"]
 
 
 def is_url(value: str) -> bool:
@@ -67,6 +67,15 @@ def _read_file(path: Path, options: IngestOptions) -> Iterator[Item]:
 def _read_url(url: str, options: IngestOptions) -> Iterator[Item]:
     try:
         got = fetch(url, options)
+    except InputError as exc:
+        yield exc
+        return
+    yield from read_fetched(url, got)
+
+
+def read_fetched(url: str, got: Fetched) -> Iterator[Item]:
+    """The documents in a fetched body: a feed's entries, a page, JSONL lines, or text (by type, then content)."""
+    try:
         text = decode(got.data, url, declared=got.charset)
     except InputError as exc:
         yield exc

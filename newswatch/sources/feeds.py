@@ -57,15 +57,18 @@ def parse_feed(data: bytes | str, origin: str) -> Iterator[RawDocument | InputEr
     for i, entry in enumerate(parsed.entries, start=1):
         where = f"{origin}#{i}"
         text = html_fragment_to_text(_entry_html(entry))
+        title = (entry.get("title") or "").strip() or None
+        if not text and title:
+            text = title  # a headline-only entry (many feeds carry nothing else) is an article all the same
         if not text:
-            yield InputError(where, f"{broken}feed entry has no text (neither content nor summary)",
+            yield InputError(where, f"{broken}feed entry has neither a title nor text",
                              errors.BAD_FEED if broken else errors.NO_CONTENT)
             continue
         yield RawDocument(
             origin=where,
             format="feed",
             text=text,
-            title=entry.get("title") or None,
+            title=title,
             url=entry.get("link") or None,
             source=feed_title,
             author=entry.get("author") or None,

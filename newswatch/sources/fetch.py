@@ -36,6 +36,9 @@ class Fetched:
     data: bytes
     content_type: str
     charset: str | None
+    etag: str | None = None  # validators for the next conditional request
+    last_modified: str | None = None
+    not_modified: bool = False  # the server answered 304 to a conditional request: ``data`` is empty
 
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -159,9 +162,20 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return new
 
 
-def fetch(url: str, options: IngestOptions) -> Fetched:
+def fetch(url: str, options: IngestOptions, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    """The body at ``url``, within ``options``' limits; raises ``InputError`` with the reason.
+
+    ``etag`` and ``last_modified`` (from an earlier ``Fetched``) make the
+    request conditional: a server that has nothing new answers 304, returned
+    as ``not_modified`` with no data.
+    """
     pinned = check_address(url, options.allow_private)
-    request = urllib.request.Request(url, headers={"User-Agent": options.user_agent, "Accept": "*/*"})
+    headers = {"User-Agent": options.user_agent, "Accept": "*/*"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(url, headers=headers)
     request.pinned = pinned
     deadline = _Deadline(options.fetch_timeout)
     opener = urllib.request.build_opener(_PinnedHTTP(deadline), _PinnedHTTPS(deadline),
@@ -185,10 +199,16 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
                 data=b"".join(chunks),
                 content_type=resp.headers.get_content_type(),
                 charset=resp.headers.get_content_charset(),
+                etag=resp.headers.get("ETag"),
+                last_modified=resp.headers.get("Last-Modified"),
             )
     except InputError:
         raise
     except urllib.error.HTTPError as exc:
+        if exc.code == 304 and (etag or last_modified):
+            return Fetched(url=exc.geturl() or url, data=b"", content_type="", charset=None,
+                           etag=exc.headers.get("ETag") or etag,
+                           last_modified=exc.headers.get("Last-Modified") or last_modified, not_modified=True)
         raise InputError(url, f"HTTP error {exc.code} {exc.reason}", errors.FETCH_FAILED) from None
     except urllib.error.URLError as exc:
         reason = exc.reason

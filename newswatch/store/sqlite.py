@@ -12,6 +12,7 @@ the ingest stores the rest and reports the stored ones as duplicates.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -32,6 +33,7 @@ from .base import AddResult, ArticleFilter, Store
 from .corpus import CorpusLinker, blob_vec, vec_blob
 from .rebuild import Rebuild
 from .entities import EntityStore
+from .sources import SourceStore
 from .views import SUMMARY_COLUMNS, WebViews, _limit_sql
 
 #: Days before the newest article that count as "now" when stories are ranked by importance.
@@ -56,7 +58,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-class SQLiteStore(EntityStore, Rebuild, WebViews, Store):
+class SQLiteStore(EntityStore, SourceStore, Rebuild, WebViews, Store):
     """
     >>> store = SQLiteStore(":memory:")
     >>> store.schema_version == len(migrations())
@@ -160,10 +162,22 @@ class SQLiteStore(EntityStore, Rebuild, WebViews, Store):
             row = self.conn.execute("SELECT id FROM articles WHERE external_id = ?", (ext,)).fetchone()
             if row:
                 return row[0], "same external id"
-        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
-        if row:
-            return row[0], "same content"
+        # The same text from another publisher is that publisher's coverage (a near-duplicate group,
+        # ``linking.duplicates``), not a copy to drop: wire stories and shared headlines are common.
+        # (Such a copy is stored under the hash with its source's key appended: ``_stored_hash``.)
+        source = (article.raw.source or "").casefold()
+        for row_id, stored_source in self.conn.execute(
+                "SELECT id, source FROM articles WHERE content_hash = ? OR (content_hash > ? AND content_hash < ?)",
+                (digest, digest + ":", digest + ";")):
+            if not source or not stored_source or stored_source.casefold() == source:
+                return row_id, "same content"
         return None
+
+    def _stored_hash(self, article: Article, digest: str) -> str:
+        """The content hash to store: the plain one, or (when another source has that text) one keyed by source."""
+        if self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,)).fetchone() is None:
+            return digest
+        return f"{digest}:{hashlib.sha256((article.raw.source or '').casefold().encode()).hexdigest()[:16]}"
 
     def add_articles(self, articles: Sequence[Article]) -> list[AddResult]:
         results: dict[int, AddResult] = {}
@@ -179,6 +193,7 @@ class SQLiteStore(EntityStore, Rebuild, WebViews, Store):
                     results[index] = AddResult(existing[0], True, existing[1])
                     continue
                 raw = art.raw
+                digest = self._stored_hash(art, digest)
                 cur = self.conn.execute(
                     "INSERT INTO articles (external_id, content_hash, title, text, raw_text, url, source, author,"
                     " published, language, format, origin, reference_date, cleaning, ingested_at, raw_title,"
