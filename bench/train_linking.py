@@ -56,6 +56,7 @@ from _shared import load_module, machine
 from clustering import bcubed
 
 import newswatch
+from newswatch.analysis.published import estimate_publication
 from newswatch.linking import events as ev
 
 SEED = 13
@@ -115,7 +116,8 @@ def load_articles(name: str, cache: Path) -> list[dict]:
     for r in conn.execute("SELECT id, external_id, title, text, published, embedding, terms, published_estimate"
                           " FROM articles WHERE embedding IS NOT NULL"):
         g = gold[r["external_id"]]
-        est = json.loads(r["published_estimate"]) if r["published_estimate"] else None
+        # Estimated again from the text, so a cached set follows the current estimator.
+        est = None if r["published"] else estimate_publication(r["text"] or "")
         out.append({
             "id": r["id"], "set": name, "event": g["_event"], "story": g["_story"],
             "vector": np.frombuffer(r["embedding"], dtype=np.float32), "terms": json.loads(r["terms"] or "{}"),

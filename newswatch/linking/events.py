@@ -28,7 +28,9 @@ The evidence of an article against a cluster (an event or a story):
   entity counts by how commonly the cluster's articles carry it: a story of
   thousands of articles that mentions a name once has not "got" that name;
 - ``gap``: log(1 + days) between the article's date (or the window estimated
-  from its text) and the cluster's span; ``undated``: no date on one side;
+  from its text) and the cluster's span; ``undated``: no date on one side.
+  The two kinds of date share one weight: the sets with event labels are all
+  undated, so a separate weight for real dates would be learned from nothing;
 - ``short``: the article is a headline or a snippet (under ``SHORT_WORDS``
   words), whose similarities are noisier;
 - ``size``: log of the cluster's article count.
