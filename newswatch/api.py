@@ -42,6 +42,7 @@ class IngestReport:
     failed: list[InputError] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
     duplicate_of: list[dict] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)  # raised by the new articles (breaking, watchlists)
 
     @property
     def seen(self) -> int:
@@ -101,6 +102,7 @@ class Newswatch:
         batch: list[Article] = []
 
         def flush():
+            stored = []
             for art, result in self._store_batch(batch, report):
                 if result.duplicate:
                     report.duplicates += 1
@@ -108,6 +110,8 @@ class Newswatch:
                 else:
                     report.ingested += 1
                     report.new_ids.append(result.id)
+                    stored.append(result.id)
+            report.alerts += self.store.raise_alerts(stored)
             batch.clear()
             if progress:
                 progress(report)

@@ -55,6 +55,8 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     con.execute("DROP TABLE corpus_vectors")
     con.execute("DROP TABLE entity_corrections")
     con.execute("DROP TABLE sources")
+    for table in ("watchlists", "alerts", "alert_channels", "alert_deliveries"):
+        con.execute(f"DROP TABLE {table}")
     for column in ("country", "latitude", "longitude"):
         con.execute(f"ALTER TABLE entities DROP COLUMN {column}")
     con.execute("PRAGMA user_version = 3")

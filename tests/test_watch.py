@@ -246,3 +246,23 @@ def test_a_watch_killed_mid_poll_resumes_without_losing_or_doubling(cli, tmp_pat
     cli.run("watch", "--once", "--allow-private", check_rc=0)
     articles = cli.json("articles", "--all", "--limit", "100")
     assert len(articles) == 40 and len({a["external_id"] for a in articles}) == 40
+
+
+def test_serve_watch_polls_the_sources_while_serving(tmp_path, site):
+    from .conftest import Server
+
+    site.feed("/served.xml", rss("Served Feed", HARBOUR))
+    db = tmp_path / "served.db"
+    server = Server(db, extra=("--watch", sources_file(tmp_path, site, "/served.xml"), "--allow-private-sources"))
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and len(server.http.get("/api/articles").json()) < 2:
+            time.sleep(0.5)
+        assert sorted(a["title"] for a in server.http.get("/api/articles").json()) == [t for _, t, _ in
+                                                                                        sorted(HARBOUR, key=lambda h: h[1])]
+        [source] = server.http.get("/api/sources").json()
+        assert source["last_status"] == "new" and "Served Feed" in server.http.get("/alerts").text
+    finally:
+        server.stop()
+    children = subprocess.run(["pgrep", "-f", f"{db} watch"], capture_output=True, text=True).stdout.split()
+    assert children == []  # the watcher stopped with the server

@@ -116,7 +116,7 @@ def _make_filter(since, until, source, language, limit=None, offset=0) -> Articl
 
 
 # The commands live in one module per concern; importing them registers them on ``cli``.
-from . import ingest, linked, read, serve, watch  # noqa: E402,F401
+from . import alerts, ingest, linked, read, serve, watch  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

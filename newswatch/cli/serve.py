@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import click
 
 from . import _Context, cli
@@ -14,9 +17,10 @@ Examples:
   newswatch serve --port 9000 --db news.db
   newswatch serve --host 0.0.0.0 --allow-host news.example.org
   NEWSWATCH_INGEST_TOKEN=$(openssl rand -hex 16) newswatch serve   # uploads allowed
+  newswatch serve --watch feeds.txt              # and poll these feeds while serving
 \b
 Pages: / (stories), /stories/N, /events/N, /articles/ID, /entities, /search,
-/compare, /upload. JSON: /api/... (the same objects as --json here), described
+/compare, /alerts (with the watched sources), /upload; /alerts.atom. JSON: /api/... (the same objects as --json here), described
 at /docs and /openapi.json.""")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on. Anything but loopback exposes the corpus to the network.")
@@ -30,9 +34,13 @@ at /docs and /openapi.json.""")
 @click.option("--ingest-token", envvar="NEWSWATCH_INGEST_TOKEN", metavar="SECRET",
               help="Allow uploads (web form and POST /api/ingest) to those who give this token. "
                    "Default: $NEWSWATCH_INGEST_TOKEN; without it the server is read-only.")
+@click.option("--watch", "watch_lists", multiple=True, metavar="SOURCES_FILE", is_flag=False, flag_value="",
+              help="Also poll the watched sources while serving (as `newswatch watch`, in a child process "
+                   "stopped with the server); give a sources file to add its URLs first. Repeatable.")
+@click.option("--allow-private-sources", is_flag=True, help="With --watch: allow sources on private addresses.")
 @click.pass_obj
 def serve(obj: _Context, host: str, port: int, workers: int | None, allowed_hosts: tuple[str, ...],
-          ingest_token: str | None):
+          ingest_token: str | None, watch_lists: tuple[str, ...], allow_private_sources: bool):
     """Browse the corpus in a web browser, and query it over a JSON API.
 
     Stories with their timelines, events, articles with entities and quotes
@@ -53,4 +61,22 @@ def serve(obj: _Context, host: str, port: int, workers: int | None, allowed_host
     db = obj.db or default_db_path()
     click.echo(f"newswatch: serving {db} on http://{host}:{port}/ "
                f"({'uploads allowed with the token' if ingest_token else 'read-only'}); Ctrl-C stops", err=True)
-    run(db, options)
+    watcher = _start_watcher(db, [f for f in watch_lists if f], allow_private_sources) if watch_lists else None
+    try:
+        run(db, options)
+    finally:
+        if watcher is not None:
+            watcher.terminate()  # SIGTERM: the watcher finishes what it is storing and exits
+            try:
+                watcher.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                watcher.kill()
+
+
+def _start_watcher(db: str, lists: list[str], allow_private: bool) -> subprocess.Popen:
+    """`newswatch watch` beside the server: its own process, so polling never slows a page down."""
+    args = [sys.executable, "-m", "newswatch", "--db", db, "watch", *lists]
+    if allow_private:
+        args.append("--allow-private")
+    click.echo("newswatch: watching the sources too (see /alerts for their last poll)", err=True)
+    return subprocess.Popen(args)

@@ -140,9 +140,13 @@ Exit status with --once: 0 every source was polled, 1 some failed, 2 usage.
 @click.option("--delay", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
               help="Seconds between two requests to the same host.")
 @click.option("--no-robots", is_flag=True, help="Do not read robots.txt (only for your own sites).")
+@click.option("--alerts-jsonl", metavar="FILE", help="Append each new alert to FILE as a JSON line.")
+@click.option("--webhook", "webhooks", metavar="URL", multiple=True,
+              help="POST each new alert as JSON to URL (retried with back-off; repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per poll (JSON lines).")
 @click.pass_obj
-def watch(obj: _Context, lists, once, interval, max_bytes, timeout, allow_private, delay, no_robots, as_json):
+def watch(obj: _Context, lists, once, interval, max_bytes, timeout, allow_private, delay, no_robots, alerts_jsonl,
+          webhooks, as_json):
     """Poll feeds and pages for new articles, once or until stopped."""
     import json
 
@@ -167,8 +171,22 @@ def watch(obj: _Context, lists, once, interval, max_bytes, timeout, allow_privat
             click.echo(_describe(outcome), err=outcome.status == "failed")
             for err in outcome.entry_errors:
                 click.echo(f"  entry failed [{err.code}]: {err}", err=True)
+            for alert in outcome.alerts:
+                click.echo(f"  alert: {alert['title']}")
 
-    watcher = Watcher(obj.open, Poller(options, HostGate(delay), robots=not no_robots), on_poll=report)
+    from ..alerts.deliver import JsonlChannel, WebhookChannel
+    from ..sources import is_url
+
+    for url in webhooks:
+        if not is_url(url):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--webhook")
+    channels = ([JsonlChannel(alerts_jsonl)] if alerts_jsonl else []) + [WebhookChannel(u, options) for u in webhooks]
+    with obj.open() as nw:  # a new channel gets the alerts raised from here on
+        for channel in channels:
+            nw.store.open_channel(channel.name)
+    watcher = Watcher(obj.open, Poller(options, HostGate(delay), robots=not no_robots), on_poll=report,
+                      channels=channels, on_delivery_failure=lambda line: click.echo(f"  alert not delivered: {line}",
+                                                                                     err=True))
     if once:
         watcher.once()
         sys.exit(1 if failed else 0)

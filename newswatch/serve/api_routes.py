@@ -237,6 +237,27 @@ async def read_upload(request: Request) -> Upload:
     return upload
 
 
+@router.get("/alerts", summary="Alerts, newest first", tags=["alerts"])
+def alerts(request: Request, limit: Limit = 50, offset: Offset = 0,
+           kind: Annotated[Literal["breaking", "watchlist"] | None, Query()] = None,
+           watchlist: Annotated[int | None, Query(ge=1, description="Only this watchlist's alerts.")] = None
+           ) -> list[dict]:
+    """Breaking stories and watchlist matches (as `alerts --json`)."""
+    return corpus(request).store.list_alerts(limit, offset, kind, watchlist)
+
+
+@router.get("/watchlists", summary="Watchlists", tags=["alerts"])
+def watchlists(request: Request) -> list[dict]:
+    """Saved queries with the number of alerts each raised (as `watchlists list --json`)."""
+    return corpus(request).store.list_watchlists()
+
+
+@router.get("/sources", summary="Watched sources", tags=["alerts"])
+def sources(request: Request) -> list[dict]:
+    """The sources `newswatch watch` polls, with their last poll (as `sources list --json`)."""
+    return corpus(request).store.list_sources()
+
+
 @router.post("/ingest", summary="Ingest files, URLs or text (needs the ingest token)", tags=["ingest"],
              status_code=202)
 async def ingest(request: Request, state: Annotated[ServerState, Depends(require_token)]):

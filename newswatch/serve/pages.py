@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
@@ -253,3 +253,40 @@ def _type_name(schema: dict) -> str:
     bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum", "maxLength") if k in schema]
     kind = schema.get("format") or schema.get("type", "any")
     return kind + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+AlertKind = Annotated[Literal["", "breaking", "watchlist"], Query()]
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts(request: Request, kind: AlertKind = "", page: Page = 1):
+    nw = corpus(request)
+    size = 50
+    rows = nw.store.list_alerts(size + 1, (page - 1) * size, kind or None)
+    return render(request, "alerts.html", rows=rows[:size], kind=kind, watchlists=nw.store.list_watchlists(),
+                  sources=nw.store.list_sources(), pager=_pager(request, page, len(rows) > size))
+
+
+ATOM_ENTRIES = 100
+
+
+def _atom(request: Request, rows: list[dict], title: str) -> Response:
+    from ..alerts.deliver import atom
+
+    site = str(request.base_url).rstrip("/")  # the Host was checked against the names this server answers
+    return Response(atom(rows, title, f"{site}{request.url.path}", site), media_type="application/atom+xml")
+
+
+@router.get("/alerts.atom")
+def alerts_atom(request: Request):
+    return _atom(request, corpus(request).store.list_alerts(ATOM_ENTRIES), "newswatch alerts")
+
+
+@router.get("/watchlists/{watchlist_id}/alerts.atom")
+def watchlist_atom(request: Request, watchlist_id: Annotated[int, Path(ge=1)]):
+    nw = corpus(request)
+    found = nw.store.get_watchlist(watchlist_id)
+    if found is None:
+        raise NotFoundError(f"no watchlist {watchlist_id}")
+    return _atom(request, nw.store.list_alerts(ATOM_ENTRIES, watchlist_id=watchlist_id),
+                 f"newswatch alerts: {found['name']}")

@@ -162,12 +162,14 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return new
 
 
-def fetch(url: str, options: IngestOptions, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+def fetch(url: str, options: IngestOptions, etag: str | None = None, last_modified: str | None = None,
+          post_json: bytes | None = None) -> Fetched:
     """The body at ``url``, within ``options``' limits; raises ``InputError`` with the reason.
 
     ``etag`` and ``last_modified`` (from an earlier ``Fetched``) make the
     request conditional: a server that has nothing new answers 304, returned
-    as ``not_modified`` with no data.
+    as ``not_modified`` with no data. ``post_json`` makes it a POST of that
+    JSON body (a webhook), under the same address checks and deadline.
     """
     pinned = check_address(url, options.allow_private)
     headers = {"User-Agent": options.user_agent, "Accept": "*/*"}
@@ -175,7 +177,9 @@ def fetch(url: str, options: IngestOptions, etag: str | None = None, last_modifi
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    request = urllib.request.Request(url, headers=headers)
+    if post_json is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=post_json, headers=headers)
     request.pinned = pinned
     deadline = _Deadline(options.fetch_timeout)
     opener = urllib.request.build_opener(_PinnedHTTP(deadline), _PinnedHTTPS(deadline),

@@ -84,6 +84,10 @@ class Store(ABC):
     @abstractmethod
     def stats(self) -> dict: ...
 
+    def raise_alerts(self, article_ids: list[int]) -> list[dict]:
+        """The alerts (breaking stories, watchlist matches) that newly stored articles raise; none by default."""
+        return []
+
     @abstractmethod
     def close(self) -> None: ...
 

@@ -33,6 +33,7 @@ from .base import AddResult, ArticleFilter, Store
 from .corpus import CorpusLinker, blob_vec, vec_blob
 from .rebuild import Rebuild
 from .entities import EntityStore
+from .alerts import AlertStore
 from .sources import SourceStore
 from .views import SUMMARY_COLUMNS, WebViews, _limit_sql
 
@@ -58,7 +59,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-class SQLiteStore(EntityStore, SourceStore, Rebuild, WebViews, Store):
+class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store):
     """
     >>> store = SQLiteStore(":memory:")
     >>> store.schema_version == len(migrations())

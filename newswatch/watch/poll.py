@@ -66,11 +66,13 @@ class PollOutcome:
     error: str | None = None
     entry_errors: list[InputError] = field(default_factory=list)
     next_poll_at: str | None = None
+    alerts: list[dict] = field(default_factory=list)  # raised by this poll's new articles
 
     def as_dict(self) -> dict:
         return {"source": self.source_id, "url": self.url, "status": self.status, "new": self.new,
                 "duplicates": self.duplicates, "entries": self.entries, "error": self.error,
-                "entry_errors": [e.as_dict() for e in self.entry_errors], "next_poll_at": self.next_poll_at}
+                "entry_errors": [e.as_dict() for e in self.entry_errors], "next_poll_at": self.next_poll_at,
+                "alerts": [{"id": a["id"], "kind": a["kind"], "title": a["title"]} for a in self.alerts]}
 
 
 class Poller:
@@ -118,6 +120,7 @@ class Poller:
                     doc.source = doc.source or title or urlsplit(source["url"]).hostname
                 report = nw.ingest_items(docs, self.options)
                 outcome.entry_errors += report.failed
+                outcome.alerts = report.alerts
                 outcome.new, outcome.duplicates, outcome.entries = report.ingested, report.duplicates, len(docs)
                 outcome.status = "new" if report.ingested else "unchanged"
         errors_in_a_row = 0 if error is None else int(source.get("consecutive_errors") or 0) + 1

@@ -41,10 +41,13 @@ def _due(source: dict) -> datetime:
 class Watcher:
     """Polls the sources of ``open_corpus()`` (a function returning a ``Newswatch``) until ``stop()``."""
 
-    def __init__(self, open_corpus: Callable, poller: Poller, on_poll: Callable[[PollOutcome], None] | None = None):
+    def __init__(self, open_corpus: Callable, poller: Poller, on_poll: Callable[[PollOutcome], None] | None = None,
+                 channels: list | None = None, on_delivery_failure: Callable[[str], None] | None = None):
         self.open_corpus = open_corpus
         self.poller = poller
         self.on_poll = on_poll or (lambda outcome: None)
+        self.channels = channels or []  # where alerts go (``alerts.deliver``), after each poll
+        self.on_delivery_failure = on_delivery_failure or (lambda line: None)
         self._fetched: queue.Queue[Fetch | None] = queue.Queue()
         self._stopping = threading.Event()
         self._busy: set[int] = set()  # sources being fetched or waiting to be stored (no second job meanwhile)
@@ -66,7 +69,14 @@ class Watcher:
                 outcome = self.poller.store(nw, fetched)
                 outcomes[outcome.source_id] = outcome
                 self.on_poll(outcome)
+                self._deliver(nw)
         return [outcomes[s["id"]] for s in sources]
+
+    def _deliver(self, nw) -> None:
+        from ..alerts.deliver import deliver
+
+        for line in deliver(nw.store, self.channels):
+            self.on_delivery_failure(line)
 
     def run(self) -> None:
         """Poll until ``stop()`` (or KeyboardInterrupt); stores on the calling thread."""
@@ -89,6 +99,7 @@ class Watcher:
                         outcome = self.poller.store(nw, fetched)
                         self.on_poll(outcome)
                         self._schedule(nw.store.get_source(source_id))
+                        self._deliver(nw)
                     with self._busy_lock:
                         self._busy.discard(source_id)
         finally:
