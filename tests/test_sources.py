@@ -142,3 +142,40 @@ def test_sniffing_without_a_telling_suffix():
 
 def test_decode_keeps_utf8_bom_out():
     assert decode("\ufeffTitle".encode("utf-8"), "x") == "Title"
+
+
+@pytest.mark.parametrize("title, site, host, want", [
+    ("Takeaways from the fraud trial | CNN Politics", "CNN", "edition.cnn.com", "Takeaways from the fraud trial"),
+    ("New court files expose a spy operation -- Sott.net", "Sott.net", None, "New court files expose a spy operation"),
+    ("Anticorrupción recurre la imputación » Local » Noticias » Ultima Hora Mallorca", None, "www.ultimahora.es",
+     "Anticorrupción recurre la imputación"),
+    ("LinkNaija | Nigeria's news platform: Actress looks stunning", "LinkNaija | Nigeria's news platform", None,
+     "Actress looks stunning"),
+    ("Budget vote - live updates - Kotka Daily", "Kotka Daily", None, "Budget vote - live updates"),
+    ("Rain expected in Oulu - weather", "Kotka Daily", None, "Rain expected in Oulu - weather"),
+])
+def test_a_page_title_loses_the_site_name_and_keeps_the_headline(tmp_path, title, site, host, want):
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    canonical = f'<link rel="canonical" href="https://{host}/a/1.html">' if host else ""
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><head><title>{title}</title><meta property="og:title" content="{title}">{meta}'
+                    f"{canonical}</head><body><article>"
+                    "<p>Harbour pilots in Kotka ended their strike on Wednesday after a pay deal was agreed with the "
+                    "port, the union chair Aino Kallio told reporters outside the harbour office.</p></article>"
+                    "</body></html>", encoding="utf-8")
+    [doc] = docs([page])
+    assert doc.title == want
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("<h1>Modification de page en cours</h1><p>Merci de revenir dans quelques instants.</p>", "maintenance notice"),
+    ("<h1>Page not found</h1><p>The page you are looking for could not be found.</p>", "error page"),
+    ("<p>Please enable JavaScript to view this site.</p>", "access wall"),
+])
+def test_a_maintenance_or_error_page_is_refused_with_its_reason(tmp_path, body, kind):
+    page = tmp_path / "notice.html"
+    page.write_text(f"<html><head><title>Le Site</title></head><body><main>{body}</main></body></html>",
+                    encoding="utf-8")
+    [err] = docs([page])
+    assert isinstance(err, InputError) and err.code == errors.NO_CONTENT
+    assert kind in err.problem and str(page) in str(err)
