@@ -33,6 +33,9 @@ def parse_html(html: str, origin: str, url: str | None = None) -> RawDocument:
             with_metadata=True,
             include_comments=False,
             include_tables=False,
+            # Precision first: measured on real pages (bench/extraction.py), it leaves out reader comments
+            # and newsletter or cookie boxes that the default keeps, and loses no article text.
+            favor_precision=True,
             deduplicate=False,  # our cleaner removes repeats and records it
         )
     except Exception as exc:  # lxml raises a zoo of parser errors on broken markup
