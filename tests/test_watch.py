@@ -266,3 +266,29 @@ def test_serve_watch_polls_the_sources_while_serving(tmp_path, site):
         server.stop()
     children = subprocess.run(["pgrep", "-f", f"{db} watch"], capture_output=True, text=True).stdout.split()
     assert children == []  # the watcher stopped with the server
+
+
+def page(headline: str, paragraphs: list[str]) -> str:
+    return (f'<html><head><title>{headline}</title><meta property="og:title" content="{headline}"></head><body>'
+            f"<article><h1>{headline}</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+
+
+def test_fetch_articles_stores_the_full_page_once_and_keeps_the_summary_when_a_page_fails(cli, tmp_path, site):
+    full = ["Pilots at the Port of Kotka walked out on Monday over pay, said union chair Aino Kallio.",
+            "Ships queued outside the harbour by the evening, and the port authority called the strike unlawful.",
+            "Talks are due to resume on Thursday in Helsinki, the national conciliator's office said."]
+    site.feed("/story-1.html", page("Harbour pilots strike in Kotka", full), content_type="text/html")
+    feed = rss("Kotka Daily", [("p1", "Harbour pilots strike in Kotka", "Pilots walked out on Monday."),
+                               ("p2", "Kotka port traffic halted", "Ships queued outside Kotka.")])
+    feed = feed.replace("https://news.example/p1", f"{site.base}/story-1.html")
+    feed = feed.replace("https://news.example/p2", f"{site.base}/missing.html")
+    site.feed("/full.xml", feed)
+    feeds = sources_file(tmp_path, site, "/full.xml")
+    proc = cli.run("watch", feeds, "--once", "--allow-private", "--fetch-articles", check_rc=0)
+    assert "2 new" in proc.stdout and "full text not fetched (HTTP error 404" in proc.stderr
+    by_id = {a["external_id"]: a for a in cli.json("articles")}
+    stored = cli.json("show", by_id["p1"]["id"])
+    assert "national conciliator" in stored["text"] and stored["source"] == "Kotka Daily"
+    assert cli.json("show", by_id["p2"]["id"])["text"] == "Ships queued outside Kotka."
+    cli.run("watch", "--once", "--allow-private", "--fetch-articles", check_rc=0)
+    assert site.hits["/story-1.html"] == 1  # stored already: not fetched again

@@ -140,13 +140,16 @@ Exit status with --once: 0 every source was polled, 1 some failed, 2 usage.
 @click.option("--delay", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
               help="Seconds between two requests to the same host.")
 @click.option("--no-robots", is_flag=True, help="Do not read robots.txt (only for your own sites).")
+@click.option("--fetch-articles", is_flag=True,
+              help="Fetch each new feed entry's page and store its full text (same politeness and limits); "
+                   "without it an entry's title and summary are the article. A URL already stored is not fetched.")
 @click.option("--alerts-jsonl", metavar="FILE", help="Append each new alert to FILE as a JSON line.")
 @click.option("--webhook", "webhooks", metavar="URL", multiple=True,
               help="POST each new alert as JSON to URL (retried with back-off; repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per poll (JSON lines).")
 @click.pass_obj
-def watch(obj: _Context, lists, once, interval, max_bytes, timeout, allow_private, delay, no_robots, alerts_jsonl,
-          webhooks, as_json):
+def watch(obj: _Context, lists, once, interval, max_bytes, timeout, allow_private, delay, no_robots, fetch_articles,
+          alerts_jsonl, webhooks, as_json):
     """Poll feeds and pages for new articles, once or until stopped."""
     import json
 
@@ -184,7 +187,13 @@ def watch(obj: _Context, lists, once, interval, max_bytes, timeout, allow_privat
     with obj.open() as nw:  # a new channel gets the alerts raised from here on
         for channel in channels:
             nw.store.open_channel(channel.name)
-    watcher = Watcher(obj.open, Poller(options, HostGate(delay), robots=not no_robots), on_poll=report,
+    def stored_urls(urls: list[str]) -> set[str]:
+        with obj.open(readonly=True) as nw:
+            return nw.store.stored_urls(urls)
+
+    poller = Poller(options, HostGate(delay), robots=not no_robots, fetch_articles=fetch_articles,
+                    stored_urls=stored_urls)
+    watcher = Watcher(obj.open, poller, on_poll=report,
                       channels=channels, on_delivery_failure=lambda line: click.echo(f"  alert not delivered: {line}",
                                                                                      err=True))
     if once:

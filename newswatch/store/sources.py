@@ -66,3 +66,12 @@ class SourceStore:
                     " consecutive_errors = consecutive_errors + 1, next_poll_at = ?,"
                     " items_seen = items_seen + ?, items_new = items_new + ? WHERE id = ?",
                     (_now(), status, error, next_poll_at, seen, new, source_id))
+
+    def stored_urls(self, urls: list[str]) -> set[str]:
+        """Which of these URLs an article already has (so a page is not fetched twice)."""
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT url FROM articles WHERE url IN ({','.join('?' * len(chunk))})", chunk))
+        return found

@@ -13,6 +13,7 @@ headline-only entry is an article like any other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -46,11 +47,12 @@ def next_poll_time(interval_seconds: int, consecutive_errors: int, now: datetime
 
 @dataclass
 class Fetch:
-    """What ``Poller.fetch`` got for a source: a body (or a 304), or the reason it failed."""
+    """What ``Poller.fetch`` got for a source: a body (or a 304) and its items, or the reason it failed."""
 
     source: dict
     got: Fetched | None = None
     error: InputError | None = None
+    items: list | None = None  # documents and entry errors read from the body
 
 
 @dataclass
@@ -78,10 +80,14 @@ class PollOutcome:
 class Poller:
     """Polls sources with ``options``' limits (timeout, size, private addresses), politely."""
 
-    def __init__(self, options: IngestOptions, gate: HostGate | None = None, robots: bool = True):
+    def __init__(self, options: IngestOptions, gate: HostGate | None = None, robots: bool = True,
+                 fetch_articles: bool = False, stored_urls: Callable[[list[str]], set[str]] | None = None):
         self.options = options
         self.gate = gate or HostGate()
         self.robots = Robots(self._fetch_text, options.user_agent) if robots else None
+        #: Fetch each new feed entry's page for its full text (``stored_urls`` says which are stored already).
+        self.fetch_articles = fetch_articles
+        self.stored_urls = stored_urls or (lambda urls: set())
 
     def _fetch_text(self, url: str) -> str:
         with self.gate.visit(url):
@@ -96,9 +102,40 @@ class Poller:
                 raise InputError(url, "robots.txt of the site disallows fetching it")
             with self.gate.visit(url):
                 got = fetch(url, self.options, etag=source.get("etag"), last_modified=source.get("last_modified"))
-            return Fetch(source, got=got)
         except InputError as exc:
             return Fetch(source, error=exc)
+        items = None if got.not_modified else list(read_fetched(url, got))
+        if items and self.fetch_articles:
+            items = self._full_texts(items)
+        return Fetch(source, got=got, items=items)
+
+    def _full_texts(self, items: list) -> list:
+        """Feed entries with their pages' text, fetched under the same rules; a page that fails keeps the summary."""
+        entries = [i for i in items if isinstance(i, RawDocument) and i.format == "feed" and i.url]
+        stored = self.stored_urls([e.url for e in entries])
+        notes = []
+        for entry in entries:
+            if entry.url in stored or not entry.url.lower().startswith(("http://", "https://")):
+                continue
+            try:
+                if self.robots is not None and not self.robots.allowed(entry.url):
+                    raise InputError(entry.url, "robots.txt of the site disallows fetching it")
+                with self.gate.visit(entry.url):
+                    got = fetch(entry.url, self.options)
+                page = next(iter(read_fetched(entry.url, got)), None)
+                if isinstance(page, InputError):
+                    raise page
+            except InputError as exc:
+                notes.append(InputError(entry.origin, f"full text not fetched ({exc.problem}); the entry's "
+                                        "summary is stored", exc.code))
+                continue
+            if isinstance(page, RawDocument) and len(page.text) > len(entry.text):
+                entry.text = page.text
+                entry.format = page.format
+                entry.title = entry.title or page.title
+                entry.author = entry.author or page.author
+                entry.published = entry.published or page.published
+        return items + notes
 
     def store(self, nw, fetched: Fetch) -> PollOutcome:
         """Ingest what was fetched and record the poll on the source (the writer's half)."""
@@ -109,7 +146,7 @@ class Poller:
         if error is None and fetched.got.not_modified:
             outcome.status = "not modified"
         elif error is None:
-            items = list(read_fetched(source["url"], fetched.got))
+            items = fetched.items if fetched.items is not None else list(read_fetched(source["url"], fetched.got))
             docs = [i for i in items if isinstance(i, RawDocument)]
             outcome.entry_errors = [i for i in items if isinstance(i, InputError)]
             if not docs and outcome.entry_errors:
