@@ -78,6 +78,7 @@ class _Context:
     ref: date | None
     start: int
     end: int
+    day_first: bool = False  # "08/01/2014" is 8 January (most of the world) rather than August 1 (the US)
 
     @property
     def future(self) -> bool:
@@ -173,7 +174,10 @@ def _h_numeric(m: re.Match, ctx: _Context) -> Resolved | None:
     a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
     if y < 100:
         y += 2000 if y < 50 else 1900
-    month, day = (a, b) if a <= 12 else (b, a)  # US order unless impossible
+    if ctx.day_first:
+        day, month = (a, b) if b <= 12 else (b, a)  # day first unless impossible
+    else:
+        month, day = (a, b) if a <= 12 else (b, a)  # US order unless impossible
     d = _safe_date(y, month, day)
     return _day(d) if d else None
 
@@ -458,8 +462,24 @@ _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, _Context], Resolved | None
 _LEADING_PREPOSITION = re.compile(r"(?i:in|since|until|by|during|through|from|before|after|on|for the rest of)\s+")
 
 
-def find_dates(text: str, reference: date | None) -> list[DateMention]:
-    """All date expressions in ``text``, longest match first where they overlap."""
+#: Languages whose writers put the month first in numeric dates ("08/01/2014" is August 1): English, as
+#: the US writes it (other English-speaking countries write day first, but the text rarely says which).
+MONTH_FIRST_LANGUAGES = frozenset({"en"})
+
+
+def find_dates(text: str, reference: date | None, language: str | None = None) -> list[DateMention]:
+    """All date expressions in ``text``, longest match first where they overlap.
+
+    ``language`` decides numeric dates: day first ("08/01/2014" is 8 January)
+    unless the language writes the month first (``MONTH_FIRST_LANGUAGES``) or
+    is unknown.
+
+    >>> [d.value for d in find_dates("Publicado el 08/01/2014.", None, "es")]
+    ['2014-01-08']
+    >>> [d.value for d in find_dates("Posted 08/01/2014.", None, "en")]
+    ['2014-08-01']
+    """
+    day_first = language is not None and language not in MONTH_FIRST_LANGUAGES
     candidates = []
     for order, (pattern, handler) in enumerate(_PATTERNS):
         for m in pattern.finditer(text):
@@ -472,7 +492,7 @@ def find_dates(text: str, reference: date | None) -> list[DateMention]:
         end = start - neg_len
         if any(start < e and s < end for s, e in taken):
             continue
-        resolved = handler(m, _Context(text, reference, start, end))
+        resolved = handler(m, _Context(text, reference, start, end, day_first))
         if resolved is None:
             continue
         taken.append((start, end))
@@ -492,5 +512,5 @@ def find_dates(text: str, reference: date | None) -> list[DateMention]:
 def tag_dates(article: Article, fallback_reference: date | None) -> Article:
     published = article.raw.published
     article.reference_date = published.date() if published else fallback_reference
-    article.dates = find_dates(article.text, article.reference_date)
+    article.dates = find_dates(article.text, article.reference_date, article.language)
     return article

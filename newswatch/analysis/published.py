@@ -72,9 +72,9 @@ def _place_year(month: int, day: int, weekday: int | None, years: list[int]) -> 
     return None
 
 
-def estimate_publication(text: str) -> dict | None:
+def estimate_publication(text: str, language: str | None = None) -> dict | None:
     """``{"from", "to", "evidence"}`` for an undated text, or None when it names no usable date."""
-    mentions = find_dates(text, None)
+    mentions = find_dates(text, None, language)
     years = sorted({int(d.value[:4]) for d in mentions if d.value and d.value[:4].isdigit()})
     spans: list[tuple[date, date, str, int]] = []  # (first day, last day covered, the words, where)
     year_only: list[tuple[date, date, str, int]] = []
@@ -121,7 +121,7 @@ def estimate_publication(text: str) -> dict | None:
 def estimate(article: Article) -> Article:
     """Pipeline component: fills ``article.published_estimate`` for an article with no date."""
     if article.raw.published is None:
-        article.published_estimate = estimate_publication(article.text)
+        article.published_estimate = estimate_publication(article.text, article.language)
     return article
 
 

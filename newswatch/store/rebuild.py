@@ -44,7 +44,7 @@ class Rebuild:
             raise StoreError("a reanalysis was interrupted: run `newswatch reanalyze` to finish it first")
         self._refresh_features()
         rows = self.conn.execute(
-            "SELECT id, title, text, published, fingerprint, embedding, terms, published_estimate FROM articles"
+            "SELECT id, title, text, language, published, fingerprint, embedding, terms, published_estimate FROM articles"
             " WHERE embedding IS NOT NULL ORDER BY published IS NULL, published, id").fetchall()
         done = 0
         with self._transaction():
@@ -60,8 +60,9 @@ class Rebuild:
                 art.embedding = blob_vec(row["embedding"])
                 art.fingerprint = np.frombuffer(row["fingerprint"], dtype=np.uint64)
                 art.terms = json.loads(row["terms"]) if row["terms"] else {}
-                art.published_estimate = (json.loads(row["published_estimate"]) if row["published_estimate"]
-                                          else None if published else estimate_publication(row["text"]))
+                art.published_estimate = (
+                    json.loads(row["published_estimate"]) if row["published_estimate"]
+                    else None if published else estimate_publication(row["text"], row["language"]))
                 chains = self.conn.execute("SELECT entity_id, min(type), count(*) FROM mentions WHERE article_id = ?"
                                            " AND entity_id IS NOT NULL GROUP BY entity_id", (row["id"],)).fetchall()
                 art.chains = [EntityChain(name="", type=t, mentions=list(range(n)), entity_id=e) for e, t, n in chains]
