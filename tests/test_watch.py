@@ -292,3 +292,31 @@ def test_fetch_articles_stores_the_full_page_once_and_keeps_the_summary_when_a_p
     assert cli.json("show", by_id["p2"]["id"])["text"] == "Ships queued outside Kotka."
     cli.run("watch", "--once", "--allow-private", "--fetch-articles", check_rc=0)
     assert site.hits["/story-1.html"] == 1  # stored already: not fetched again
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>https://news.example/kotka-strike</loc>
+    <news:news><news:publication><news:name>Kotka Daily</news:name><news:language>en</news:language>
+    </news:publication><news:publication_date>2024-03-04T09:30:00+02:00</news:publication_date>
+    <news:title>Harbour pilots strike in Kotka</news:title></news:news></url>
+  <url><loc>https://news.example/oulu-snow</loc>
+    <news:news><news:publication><news:name>Kotka Daily</news:name><news:language>en</news:language>
+    </news:publication><news:publication_date>2024-03-04T11:00:00+02:00</news:publication_date>
+    <news:title>Record snow closes Oulu schools</news:title></news:news></url>
+</urlset>"""
+
+
+def test_a_news_sitemap_is_a_source_of_headlines_and_an_index_is_refused_with_advice(cli, tmp_path, site):
+    site.feed("/news-sitemap.xml", SITEMAP, content_type="application/xml")
+    site.feed("/sitemap-index.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+              'sitemap/0.9"><sitemap><loc>https://news.example/s1.xml</loc></sitemap></sitemapindex>',
+              content_type="application/xml")
+    proc = cli.run("watch", sources_file(tmp_path, site, "/news-sitemap.xml", "/sitemap-index.xml"), "--once",
+                   "--allow-private", check_rc=1)
+    assert "2 new" in proc.stdout and "sitemap index" in proc.stderr and "add the sitemaps" in proc.stderr
+    articles = {a["title"]: a for a in cli.json("articles")}
+    strike = articles["Harbour pilots strike in Kotka"]
+    assert strike["source"] == "Kotka Daily" and strike["published"].startswith("2024-03-04T09:30")
+    assert strike["url"] == "https://news.example/kotka-strike"

@@ -25,6 +25,7 @@ from .fetch import Fetched, fetch, url_scheme
 from .files import decode, read_bytes, sniff_format
 from .html import parse_html
 from .jsonl import parse_jsonl
+from .sitemaps import parse_sitemap
 from .text import parse_text
 
 Item = RawDocument | InputError
@@ -45,6 +46,8 @@ def read_text_input(text: str, origin: str, fmt: str | None = None, url: str | N
             yield from parse_jsonl(io.StringIO(text), origin)
         elif fmt == "feed":
             yield from parse_feed(text, origin)
+        elif fmt == "sitemap":
+            yield from parse_sitemap(text, origin)
         elif fmt == "html":
             yield parse_html(text, origin, url=url)
         else:

@@ -172,9 +172,12 @@ def sniff_format(name: str, text: str) -> str:
         return by_suffix[suffix]
     if head.startswith("{"):
         return "jsonl"
-    if head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed") or head.startswith("<rdf"):
+    if head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed") or head.startswith("<rdf") \
+            or head.startswith("<urlset") or head.startswith("<sitemapindex"):
         if "<rss" in head or "<feed" in head or "<rdf:rdf" in head or "<channel" in head:
             return "feed"
+        if "<urlset" in head or "<sitemapindex" in head:
+            return "sitemap"
         return "html"
     if head.startswith("<!doctype html") or head.startswith("<html") or "<body" in head:
         return "html"
