@@ -46,3 +46,12 @@ def test_photo_credit_trailing_a_caption_is_removed():
 def test_an_article_that_is_only_its_headline_is_kept():
     art = cleaned("Parliament election ends in Turkmenistan.", title="Parliament election ends in Turkmenistan.")
     assert art.text == "Parliament election ends in Turkmenistan."
+
+
+def test_what_feeds_append_to_a_summary_is_removed():
+    art = cleaned("Pilots at the Port of Kotka walked out on Monday over pay.\n"
+                  "To read this article in full, please click here\n"
+                  "Continue reading...\n"
+                  "The post Kotka pilots strike appeared first on Kotka Daily.")
+    assert art.text == "Pilots at the Port of Kotka walked out on Monday over pay."
+    assert [s.step for s in art.cleaning].count("boilerplate") == 3

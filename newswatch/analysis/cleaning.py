@@ -37,6 +37,10 @@ _PROMPT = re.compile(
     r"^(?:share(?: this)?(?: article| story| on \w+)?|share on (?:facebook|twitter|x|linkedin|whatsapp)|tweet|email|print"
     r"|subscribe(?: now| to (?:our|the) newsletter.*| for .*)?|sign up (?:for|to) .*newsletter.*|follow us on .*"
     r"|read more:?.*|related:?|advertisement|sponsored|click here .*|comments?(?: \(\d+\))?"
+    # What feeds append to a summary: "To read this article in full, please click here", "Continue reading...",
+    # WordPress's "The post X appeared first on Y."
+    r"|(?:to )?read (?:this|the) (?:full )?(?:article|story|post)(?: in full)?,? (?:please )?(?:click|go|visit) .{0,60}"
+    r"|continue reading.{0,80}|the post .{1,200} appeared first on .{1,80}"
     # A credit names a few words ("Photo: Jane Doe/Reuters"); "VIDEO: Floods close the Rhine to barges" is a headline.
     r"|(?:photo|image|picture|video)(?: credit)?s?\s*[:/|]\s*(?:\S+\s*){0,6}|getty images|\(?photo: .{0,80}\)?)$",
     re.I,
