@@ -165,3 +165,31 @@ def test_alerts_are_served_as_a_page_and_atom_feeds(tmp_path):
         assert len(api) == 1 and api[0]["kind"] == "breaking"
     finally:
         server.stop()
+
+
+def test_a_watch_killed_mid_run_sends_no_alert_twice(cli, tmp_path, site):  # noqa: F811
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cli.json("watchlists", "add", "council", "Kotka council")
+    entries = [(f"c{i}", f"Kotka council vote {i} on the harbour budget",
+                f"Councillor {name} said on Tuesday that Kotka council vote {i} on the harbour budget was close.")
+               for i, name in enumerate(["Aino Kallio", "Mikael Lindqvist", "Eero Salo", "Liisa Niemi"] * 8)]
+    site.feed("/council.xml", rss("Kotka Council", entries))
+    out = tmp_path / "alerts.jsonl"
+    args = ["watch", sources_file(tmp_path, site, "/council.xml"), "--once", "--allow-private", "--alerts-jsonl",
+            str(out)]
+    proc = subprocess.Popen([sys.executable, "-m", "newswatch", "--db", str(cli.db), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(6)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    cli.run(*args, check_rc=0)
+    cli.run(*args, check_rc=0)
+    alerts = cli.json("alerts", "--limit", "100")
+    written = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert len(cli.json("articles", "--all", "--limit", "100")) == 32
+    assert len({a["article_id"] for a in alerts}) == len(alerts)
+    assert alerts and sorted(written) == sorted(a["id"] for a in alerts)  # every alert written, none twice
