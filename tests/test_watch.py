@@ -43,9 +43,9 @@ class Site:
         self.conditional: dict[str, int] = {}
 
     def feed(self, path: str, body: str, etag: str | None = None, status: int = 200, delay: float = 0.0,
-             content_type: str = "application/rss+xml"):
+             content_type: str = "application/rss+xml", location: str | None = None):
         self.routes[path] = {"body": body.encode(), "etag": etag, "status": status, "delay": delay,
-                             "type": content_type}
+                             "type": content_type, "location": location}
 
 
 @pytest.fixture
@@ -67,6 +67,8 @@ def site():
                 self.end_headers()
                 return
             self.send_response(route["status"])
+            if route.get("location"):
+                self.send_header("Location", route["location"])
             self.send_header("Content-Type", route["type"])
             if route["etag"]:
                 self.send_header("ETag", route["etag"])
@@ -320,3 +322,10 @@ def test_a_news_sitemap_is_a_source_of_headlines_and_an_index_is_refused_with_ad
     strike = articles["Harbour pilots strike in Kotka"]
     assert strike["source"] == "Kotka Daily" and strike["published"].startswith("2024-03-04T09:30")
     assert strike["url"] == "https://news.example/kotka-strike"
+
+
+def test_a_moved_feed_is_followed(cli, tmp_path, site):
+    site.feed("/harbour.xml", rss("Kotka Daily", HARBOUR))
+    site.feed("/old.xml", "moved", status=301, location=f"{site.base}/harbour.xml")
+    proc = cli.run("watch", sources_file(tmp_path, site, "/old.xml"), "--once", "--allow-private", check_rc=0)
+    assert "2 new" in proc.stdout and site.hits["/harbour.xml"] == 1
