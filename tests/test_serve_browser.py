@@ -175,3 +175,16 @@ def test_upload_refuses_wrong_token(page):
     page.fill("input[name=token]", "not-the-token")
     page.click("form.upload button")
     assert "wrong or missing ingest token" in page.locator(".problem").inner_text()
+
+
+def test_alerts_page_from_the_menu_with_its_feed_and_filter(page):
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Alerts").click()
+    page.wait_for_url(re.compile(r"/alerts$"))
+    assert page.locator("h1").inner_text() == "Alerts"
+    assert page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href") == "/alerts.atom"
+    assert "No watched sources" in page.locator("main").inner_text()
+    page.select_option("select[name=kind]", "breaking")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"/alerts\?kind=breaking"))
+    assert page.locator("select[name=kind]").input_value() == "breaking"
