@@ -179,3 +179,32 @@ def test_a_long_story_is_read_a_page_of_events_at_a_time(demo_db):
         assert page == (n_events + 1) // 2
         assert "more report" in "".join(client.get(f"/stories/{biggest['id']}", params={"page": p}).text
                                         for p in range(1, page + 1))
+
+
+def test_entity_corrections_over_the_api_need_the_token_and_stick(demo_db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "corrections.db"
+    shutil.copy(demo_db, copy)
+    srv = Server(copy, INGEST_TOKEN)
+    try:
+        lindqvist = srv.http.get("/api/entities/Lindquist").json()
+        key = str(lindqvist["id"])
+        assert srv.http.post(f"/api/entities/{key}/rename", json={"name": "Mikael L."}).status_code == 401
+        assert srv.http.post(f"/api/entities/{key}/rename", json={"name": "Mikael L."},
+                             headers={"Authorization": "Bearer wrong"}).status_code == 403
+        renamed = srv.http.post(f"/api/entities/{key}/rename", json={"name": "Mikael Lindqvist (investigator)"},
+                                headers=AUTH)
+        assert renamed.status_code == 200 and renamed.json()["name"] == "Mikael Lindqvist (investigator)"
+        assert srv.http.get(f"/api/entities/{key}").json()["name"] == "Mikael Lindqvist (investigator)"
+        split = srv.http.post(f"/api/entities/{key}/split", json={"spelling": "Lindquist"}, headers=AUTH)
+        assert split.status_code == 200 and split.json()["id"] != lindqvist["id"]
+        assert "Lindquist" not in [v["text"] for v in srv.http.get(f"/api/entities/{key}").json()["variants"]]
+        merged = srv.http.post(f"/api/entities/{key}/merge", json={"drop": str(split.json()["id"])}, headers=AUTH)
+        assert merged.status_code == 200 and "Lindquist" in [v["text"] for v in merged.json()["variants"]]
+        missing = srv.http.post("/api/entities/999999/rename", json={"name": "x"}, headers=AUTH)
+        assert missing.status_code == 404 and "999999" in missing.text
+        empty = srv.http.post(f"/api/entities/{key}/rename", json={"name": ""}, headers=AUTH)
+        assert empty.status_code == 400
+    finally:
+        srv.stop()

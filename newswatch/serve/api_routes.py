@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from .. import api
 from .render import safe_url
@@ -235,6 +236,44 @@ async def read_upload(request: Request) -> Upload:
     if not upload:
         raise ValueError("nothing to ingest: give files, a URL or some text")
     return upload
+
+
+class MergeBody(BaseModel):
+    drop: str = Field(min_length=1, max_length=200, description="The entity (id or any spelling) that is this one.")
+
+
+class SplitBody(BaseModel):
+    spelling: str = Field(min_length=1, max_length=200, description="The spelling that names someone else.")
+
+
+class RenameBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="The name to show the entity with.")
+
+
+def _correct(state: ServerState, change) -> dict:
+    """A correction, written on a connection of its own (the readers are read-only)."""
+    with api.open(state.db_path) as nw:
+        return change(nw)
+
+
+@router.post("/entities/{key}/merge", summary="Correction: another entity is this one (needs the token)",
+             tags=["entities"])
+def merge_entity(key: EntityKey, body: MergeBody, state: Annotated[ServerState, Depends(require_token)]) -> dict:
+    """As `newswatch merge-entities KEY DROP`: DROP's mentions and spellings join KEY, now and in later linking."""
+    return _correct(state, lambda nw: nw.merge_entities(key, body.drop))
+
+
+@router.post("/entities/{key}/split", summary="Correction: a spelling names someone else (needs the token)",
+             tags=["entities"])
+def split_entity(key: EntityKey, body: SplitBody, state: Annotated[ServerState, Depends(require_token)]) -> dict:
+    """As `newswatch split-entity KEY SPELLING`: the mentions so spelled get an entity of their own, kept apart."""
+    return _correct(state, lambda nw: nw.split_entity(key, body.spelling))
+
+
+@router.post("/entities/{key}/rename", summary="Correction: the name to show (needs the token)", tags=["entities"])
+def rename_entity(key: EntityKey, body: RenameBody, state: Annotated[ServerState, Depends(require_token)]) -> dict:
+    """As `newswatch rename-entity KEY NAME`."""
+    return _correct(state, lambda nw: nw.rename_entity(key, body.name))
 
 
 @router.get("/alerts", summary="Alerts, newest first", tags=["alerts"])
