@@ -188,3 +188,38 @@ def test_alerts_page_from_the_menu_with_its_feed_and_filter(page):
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r"/alerts\?kind=breaking"))
     assert page.locator("select[name=kind]").input_value() == "breaking"
+
+
+def test_an_entity_is_corrected_from_its_page_with_the_token(browser, demo_db, tmp_path):
+    import shutil
+
+    from .conftest import Server
+
+    copy = tmp_path / "correct.db"
+    shutil.copy(demo_db, copy)
+    srv = Server(copy, INGEST_TOKEN)
+    context = browser.new_context(base_url=srv.url)
+    try:
+        pg = context.new_page()
+        pg.goto("/entities/Lindquist")
+        pg.wait_for_url(re.compile(r"/entities/\d+$"))
+        original = pg.url
+        pg.locator("details.correct summary").click()
+        pg.select_option("select[name=action]", "split")
+        pg.fill("input[name=value]", "Lindquist")
+        pg.fill("input[name=token]", "wrong")
+        pg.get_by_role("button", name="Correct").click()
+        assert "wrong or missing ingest token" in pg.locator("[role=alert]").inner_text()
+        # What was chosen and typed is still there; only the token is asked again.
+        assert pg.locator("select[name=action]").input_value() == "split"
+        assert pg.locator("input[name=value]").input_value() == "Lindquist"
+        pg.fill("input[name=token]", INGEST_TOKEN)
+        pg.get_by_role("button", name="Correct").click()
+        pg.wait_for_url(re.compile(r"/entities/\d+$"))
+        assert pg.url != original and pg.locator("h1").inner_text().startswith("Lindquist")
+        pg.goto(original)
+        spellings = pg.locator("table.variants-table tr td:first-child").all_inner_texts()
+        assert "Lindquist" not in spellings and "Mikael Lindqvist" in spellings
+    finally:
+        context.close()
+        srv.stop()

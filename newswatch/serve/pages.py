@@ -148,6 +148,50 @@ def entity(request: Request, key: Annotated[str, Path(max_length=200)]):
                   volume=chart(nw.store.activity(entity_id=found["id"])), co=nw.store.co_entities(found["id"]))
 
 
+@router.post("/entities/{entity_id}/correct", response_class=HTMLResponse)
+async def correct_entity(request: Request, entity_id: Annotated[int, Path(ge=1)]):
+    """A correction from the entity page's form (the ingest token grants it, as it grants uploads)."""
+    from .. import api
+
+    state = _state(request)
+    form = await request.form(max_files=0, max_fields=10)
+    action, value, token = (form.get(k) for k in ("action", "value", "token"))
+
+    def again(status: int, problem: str) -> HTMLResponse:
+        nw = corpus(request)
+        found = nw.entity(str(entity_id))
+        articles = sorted(found["articles"], key=lambda a: a["published"] or "", reverse=True)
+        return render(request, "entity.html", status=status, entity=found, articles=articles[:60],
+                      more=max(0, len(articles) - 60), volume=chart(nw.store.activity(entity_id=entity_id)),
+                      co=nw.store.co_entities(entity_id), problem=problem,
+                      correction={"action": action, "value": value if isinstance(value, str) else ""})
+
+    if not state.uploads_enabled:
+        return again(403, "this server is read-only: start it with --ingest-token to accept corrections")
+    try:
+        ok = state.token_ok(token if isinstance(token, str) else None, request.client.host if request.client else "")
+    except TooManyAttempts as exc:
+        response = again(429, str(exc))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
+    if not ok:
+        return again(403, "wrong or missing ingest token")
+    value = value.strip() if isinstance(value, str) else ""
+    if action not in ("rename", "split", "merge") or not value or len(value) > 200:
+        return again(400, "choose what is wrong and give a name, a spelling or the other entity (up to 200 characters)")
+    try:
+        with api.open(state.db_path) as nw:
+            if action == "rename":
+                result = nw.rename_entity(entity_id, value)
+            elif action == "split":
+                result = nw.split_entity(entity_id, value)
+            else:
+                result = nw.merge_entities(entity_id, value)
+    except (NotFoundError, ValueError) as exc:
+        return again(404 if isinstance(exc, NotFoundError) else 400, str(exc))
+    return RedirectResponse(f"/entities/{result['id']}", status_code=303)
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, q: Annotated[str, Query(max_length=500)] = "",
            mode: Literal["hybrid", "text", "semantic"] = "hybrid",
