@@ -49,6 +49,7 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
                           ("stories", "terms")):
         con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     con.execute("DROP INDEX event_entities_entity")
+    con.execute("DROP INDEX articles_url")
     con.execute("DROP TABLE term_stats")
     con.execute("DROP TABLE corpus_stats")
     con.execute("DROP TABLE ingest_jobs")
