@@ -143,9 +143,31 @@ def entity(request: Request, key: Annotated[str, Path(max_length=200)]):
     found = nw.entity(key)
     if str(found["id"]) != key:  # a name or spelling: one canonical address per entity
         return RedirectResponse(f"/entities/{found['id']}", status_code=303)
+    return _entity_page(request, found)
+
+
+def _entity_page(request: Request, found: dict, status: int = 200, **extra) -> HTMLResponse:
+    nw = corpus(request)
     articles = sorted(found["articles"], key=lambda a: a["published"] or "", reverse=True)
-    return render(request, "entity.html", entity=found, articles=articles[:60], more=max(0, len(articles) - 60),
-                  volume=chart(nw.store.activity(entity_id=found["id"])), co=nw.store.co_entities(found["id"]))
+    return render(request, "entity.html", status=status, entity=found, articles=articles[:60],
+                  more=max(0, len(articles) - 60), volume=chart(nw.store.activity(entity_id=found["id"])),
+                  co=nw.store.co_entities(found["id"]), **extra)
+
+
+def _token_refusal(request: Request, token) -> tuple[int, str, int | None] | None:
+    """Why a form's ingest token is refused (status, problem, seconds to wait), or None when it is right."""
+    try:
+        ok = _state(request).token_ok(token if isinstance(token, str) else None,
+                                      request.client.host if request.client else "")
+    except TooManyAttempts as exc:
+        return 429, str(exc), exc.retry_after
+    return None if ok else (403, "wrong or missing ingest token", None)
+
+
+def _refused(response: HTMLResponse, retry_after: int | None) -> HTMLResponse:
+    if retry_after is not None:
+        response.headers["retry-after"] = str(retry_after)
+    return response
 
 
 @router.post("/entities/{entity_id}/correct", response_class=HTMLResponse)
@@ -157,25 +179,16 @@ async def correct_entity(request: Request, entity_id: Annotated[int, Path(ge=1)]
     form = await request.form(max_files=0, max_fields=10)
     action, value, token = (form.get(k) for k in ("action", "value", "token"))
 
-    def again(status: int, problem: str) -> HTMLResponse:
-        nw = corpus(request)
-        found = nw.entity(str(entity_id))
-        articles = sorted(found["articles"], key=lambda a: a["published"] or "", reverse=True)
-        return render(request, "entity.html", status=status, entity=found, articles=articles[:60],
-                      more=max(0, len(articles) - 60), volume=chart(nw.store.activity(entity_id=entity_id)),
-                      co=nw.store.co_entities(entity_id), problem=problem,
-                      correction={"action": action, "value": value if isinstance(value, str) else ""})
+    def again(status: int, problem: str, retry_after: int | None = None) -> HTMLResponse:
+        page = _entity_page(request, corpus(request).entity(str(entity_id)), status, problem=problem,
+                            correction={"action": action, "value": value if isinstance(value, str) else ""})
+        return _refused(page, retry_after)
 
     if not state.uploads_enabled:
         return again(403, "this server is read-only: start it with --ingest-token to accept corrections")
-    try:
-        ok = state.token_ok(token if isinstance(token, str) else None, request.client.host if request.client else "")
-    except TooManyAttempts as exc:
-        response = again(429, str(exc))
-        response.headers["retry-after"] = str(exc.retry_after)
-        return response
-    if not ok:
-        return again(403, "wrong or missing ingest token")
+    refusal = _token_refusal(request, token)
+    if refusal:
+        return again(*refusal)
     value = value.strip() if isinstance(value, str) else ""
     if action not in ("rename", "split", "merge") or not value or len(value) > 200:
         return again(400, "choose what is wrong and give a name, a spelling or the other entity (up to 200 characters)")
@@ -246,15 +259,10 @@ async def upload(request: Request):
     form = await request.form(max_files=200, max_fields=50)
     # What was typed comes back with the error, so nothing has to be typed twice (files must be chosen again).
     values = {k: form.get(k) for k in ("url", "title", "source", "text") if isinstance(form.get(k), str)}
-    token = form.get("token")
-    try:
-        ok = state.token_ok(token if isinstance(token, str) else None, request.client.host if request.client else "")
-    except TooManyAttempts as exc:
-        response = render(request, "upload.html", status=429, values=values, problem=str(exc))
-        response.headers["retry-after"] = str(exc.retry_after)
-        return response
-    if not ok:
-        return render(request, "upload.html", status=403, values=values, problem="wrong or missing ingest token")
+    refusal = _token_refusal(request, form.get("token"))
+    if refusal:
+        status, problem, retry_after = refusal
+        return _refused(render(request, "upload.html", status=status, values=values, problem=problem), retry_after)
     try:
         job = state.submit(await read_upload(request))
     except ValueError as exc:

@@ -60,11 +60,11 @@ class AlertStore:
         return dict(zip(WATCHLIST_COLUMNS, row)) if row else None
 
     def list_watchlists(self) -> list[dict]:
-        rows = self.conn.execute(f"SELECT {', '.join(WATCHLIST_COLUMNS)} FROM watchlists ORDER BY id").fetchall()
-        out = [dict(zip(WATCHLIST_COLUMNS, r)) for r in rows]
-        for w in out:
-            w["alerts"] = self.conn.execute("SELECT count(*) FROM alerts WHERE watchlist_id = ?", (w["id"],)).fetchone()[0]
-        return out
+        """Every watchlist, with the number of alerts it raised (``alerts``)."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(WATCHLIST_COLUMNS)}, (SELECT count(*) FROM alerts x WHERE x.watchlist_id = w.id)"
+            " FROM watchlists w ORDER BY id").fetchall()
+        return [dict(zip(WATCHLIST_COLUMNS + ("alerts",), r)) for r in rows]
 
     def remove_watchlist(self, key: str | int) -> dict:
         found = self.get_watchlist(key)
@@ -81,8 +81,11 @@ class AlertStore:
         if not article_ids:
             return []
         new: list[dict] = []
+        # The watchlists as stored: their alert counts are not needed here, on every batch of an ingest.
+        watchlists = [dict(zip(WATCHLIST_COLUMNS, r)) for r in self.conn.execute(
+            f"SELECT {', '.join(WATCHLIST_COLUMNS)} FROM watchlists ORDER BY id")]
         with self._transaction():
-            for watchlist in self.list_watchlists():
+            for watchlist in watchlists:
                 new += self._watchlist_alerts(watchlist, article_ids)
             new += self._breaking_alerts(article_ids)
         return new
@@ -213,9 +216,12 @@ class AlertStore:
                               " SELECT ?, coalesce(max(id), 0) FROM alerts", (channel,))
 
     def undelivered_alerts(self, channel: str, now: datetime | None = None) -> list[dict]:
-        """Alerts not yet delivered to ``channel`` and due for a try."""
-        self.open_channel(channel)
-        since = self.conn.execute("SELECT since_alert_id FROM alert_channels WHERE channel = ?", (channel,)).fetchone()[0]
+        """Alerts not yet delivered to ``channel`` and due for a try (a channel never opened is opened now)."""
+        row = self.conn.execute("SELECT since_alert_id FROM alert_channels WHERE channel = ?", (channel,)).fetchone()
+        if row is None:  # only then a write: this runs after every poll
+            self.open_channel(channel)
+            row = self.conn.execute("SELECT since_alert_id FROM alert_channels WHERE channel = ?", (channel,)).fetchone()
+        since = row[0]
         due = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         rows = self.conn.execute(
             f"SELECT {', '.join('x.' + c for c in ALERT_COLUMNS)} FROM alerts x LEFT JOIN alert_deliveries d"
@@ -229,8 +235,8 @@ class AlertStore:
         return row[0] if row else 0
 
     def record_delivery(self, alert_id: int, channel: str, error: str | None = None,
-                        retry_at: datetime | None = None) -> int:
-        """A delivery done (``error`` None) or failed (tried again at ``retry_at``); the attempts so far."""
+                        retry_at: datetime | None = None) -> None:
+        """A delivery done (``error`` None) or failed (tried again at ``retry_at``), counted as an attempt."""
         with self._transaction():
             self.conn.execute("INSERT OR IGNORE INTO alert_deliveries (alert_id, channel) VALUES (?, ?)",
                               (alert_id, channel))
@@ -239,5 +245,3 @@ class AlertStore:
                 " last_error = ? WHERE alert_id = ? AND channel = ?",
                 (None if error else _now(), retry_at.isoformat(timespec="seconds") if retry_at else None, error,
                  alert_id, channel))
-        return self.conn.execute("SELECT attempts FROM alert_deliveries WHERE alert_id = ? AND channel = ?",
-                                 (alert_id, channel)).fetchone()[0]

@@ -157,28 +157,28 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
                 self.conn.execute("ROLLBACK")
             raise
 
-    def _find_existing(self, article: Article, digest: str) -> tuple[int, str] | None:
+    def _find_existing(self, article: Article, digest: str) -> tuple[tuple[int, str] | None, str]:
+        """The stored article this one repeats (id, reason), or None; and the content hash to store it under."""
         ext = article.raw.external_id
         if ext is not None:
             row = self.conn.execute("SELECT id FROM articles WHERE external_id = ?", (ext,)).fetchone()
             if row:
-                return row[0], "same external id"
+                return (row[0], "same external id"), digest
         # The same text from another publisher is that publisher's coverage (a near-duplicate group,
         # ``linking.duplicates``), not a copy to drop: wire stories and shared headlines are common.
-        # (Such a copy is stored under the hash with its source's key appended: ``_stored_hash``.)
+        # Such a copy is stored under the hash with its source's key appended (content_hash is unique).
         source = (article.raw.source or "").casefold()
-        for row_id, stored_source in self.conn.execute(
-                "SELECT id, source FROM articles WHERE content_hash = ? OR (content_hash > ? AND content_hash < ?)",
+        plain_taken = False
+        for row_id, stored_source, stored_hash in self.conn.execute(
+                "SELECT id, source, content_hash FROM articles"
+                " WHERE content_hash = ? OR (content_hash > ? AND content_hash < ?)",
                 (digest, digest + ":", digest + ";")):
             if not source or not stored_source or stored_source.casefold() == source:
-                return row_id, "same content"
-        return None
-
-    def _stored_hash(self, article: Article, digest: str) -> str:
-        """The content hash to store: the plain one, or (when another source has that text) one keyed by source."""
-        if self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,)).fetchone() is None:
-            return digest
-        return f"{digest}:{hashlib.sha256((article.raw.source or '').casefold().encode()).hexdigest()[:16]}"
+                return (row_id, "same content"), digest
+            plain_taken = plain_taken or stored_hash == digest
+        if not plain_taken:
+            return None, digest
+        return None, f"{digest}:{hashlib.sha256(source.encode()).hexdigest()[:16]}"
 
     def add_articles(self, articles: Sequence[Article]) -> list[AddResult]:
         results: dict[int, AddResult] = {}
@@ -188,13 +188,11 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
         with self._transaction():
             for index in order:
                 art = articles[index]
-                digest = art.content_hash
-                existing = self._find_existing(art, digest)
+                existing, digest = self._find_existing(art, art.content_hash)
                 if existing:
                     results[index] = AddResult(existing[0], True, existing[1])
                     continue
                 raw = art.raw
-                digest = self._stored_hash(art, digest)
                 cur = self.conn.execute(
                     "INSERT INTO articles (external_id, content_hash, title, text, raw_text, url, source, author,"
                     " published, language, format, origin, reference_date, cleaning, ingested_at, raw_title,"

@@ -27,22 +27,31 @@ def host_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+class _PerHost:
+    """One lock per host, made on first use."""
+
+    def __init__(self):
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def __call__(self, host: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(host, threading.Lock())
+
+
 class HostGate:
     """``with gate.visit(url):`` waits for the host's previous request and its pause, then lets one through."""
 
     def __init__(self, min_delay: float = 1.0, clock: Callable[[], float] = time.monotonic):
         self.min_delay = min_delay
         self._clock = clock
-        self._locks: dict[str, threading.Lock] = {}
+        self._lock = _PerHost()
         self._last: dict[str, float] = {}
-        self._guard = threading.Lock()
 
     @contextmanager
     def visit(self, url: str):
         host = host_of(url)
-        with self._guard:
-            lock = self._locks.setdefault(host, threading.Lock())
-        with lock:
+        with self._lock(host):
             wait = self._last.get(host, -1e18) + self.min_delay - self._clock()
             if wait > 0:
                 time.sleep(wait)
@@ -59,14 +68,11 @@ class Robots:
         self._fetch_text = fetch_text
         self.user_agent = user_agent
         self._rules: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
+        self._lock = _PerHost()
 
     def allowed(self, url: str) -> bool:
         host = host_of(url)
-        with self._guard:
-            lock = self._locks.setdefault(host, threading.Lock())
-        with lock:  # one reading of a host's robots.txt, however many of its sources are due
+        with self._lock(host):  # one reading of a host's robots.txt, however many of its sources are due
             cached = self._rules.get(host)
             if cached is None or time.monotonic() - cached[0] > ROBOTS_MAX_AGE:
                 try:

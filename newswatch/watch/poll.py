@@ -94,14 +94,18 @@ class Poller:
             got = fetch(url, self.options)
         return got.data.decode("utf-8", "replace")
 
+    def _polite_fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """``fetch`` if robots.txt allows it, through the host's gate; ``InputError`` otherwise."""
+        if self.robots is not None and not self.robots.allowed(url):
+            raise InputError(url, "robots.txt of the site disallows fetching it")
+        with self.gate.visit(url):
+            return fetch(url, self.options, etag=etag, last_modified=last_modified)
+
     def fetch(self, source: dict) -> Fetch:
         """The source's body, conditional on what the last poll saw; never raises for the source's faults."""
         url = source["url"]
         try:
-            if self.robots is not None and not self.robots.allowed(url):
-                raise InputError(url, "robots.txt of the site disallows fetching it")
-            with self.gate.visit(url):
-                got = fetch(url, self.options, etag=source.get("etag"), last_modified=source.get("last_modified"))
+            got = self._polite_fetch(url, source.get("etag"), source.get("last_modified"))
         except InputError as exc:
             return Fetch(source, error=exc)
         items = None if got.not_modified else list(read_fetched(url, got))
@@ -118,11 +122,7 @@ class Poller:
             if entry.url in stored or not entry.url.lower().startswith(("http://", "https://")):
                 continue
             try:
-                if self.robots is not None and not self.robots.allowed(entry.url):
-                    raise InputError(entry.url, "robots.txt of the site disallows fetching it")
-                with self.gate.visit(entry.url):
-                    got = fetch(entry.url, self.options)
-                page = next(iter(read_fetched(entry.url, got)), None)
+                page = next(iter(read_fetched(entry.url, self._polite_fetch(entry.url))), None)
                 if isinstance(page, InputError):
                     raise page
             except InputError as exc:
@@ -146,9 +146,8 @@ class Poller:
         if error is None and fetched.got.not_modified:
             outcome.status = "not modified"
         elif error is None:
-            items = fetched.items if fetched.items is not None else list(read_fetched(source["url"], fetched.got))
-            docs = [i for i in items if isinstance(i, RawDocument)]
-            outcome.entry_errors = [i for i in items if isinstance(i, InputError)]
+            docs = [i for i in fetched.items if isinstance(i, RawDocument)]  # read in ``fetch``
+            outcome.entry_errors = [i for i in fetched.items if isinstance(i, InputError)]
             if not docs and outcome.entry_errors:
                 error = outcome.entry_errors.pop(0)  # the body as a whole is unreadable
             else:

@@ -59,12 +59,11 @@ class Watcher:
 
     def once(self) -> list[PollOutcome]:
         """Poll every source once (fetches in parallel, politely), store what came; the outcomes in source order."""
-        with self.open_corpus() as nw:
-            sources = nw.store.list_sources()
         from concurrent.futures import ThreadPoolExecutor as Pool
 
         outcomes: dict[int, PollOutcome] = {}
         with Pool(FETCH_THREADS) as pool, self.open_corpus() as nw:
+            sources = nw.store.list_sources()
             for fetched in pool.map(self.poller.fetch, sources):
                 outcome = self.poller.store(nw, fetched)
                 outcomes[outcome.source_id] = outcome
