@@ -55,3 +55,17 @@ def test_a_title_case_headline_gets_only_the_names_the_corpus_knows(tmp_path):
         assert ("Edward Snowden", "PERSON") in found
         assert all("Urges" not in name and "Crowd" not in name for name, _ in found)
         assert nw.entity("Edward Snowden")["article_count"] == 2
+
+
+def test_a_german_quote_is_credited_to_a_person_the_corpus_knows(tmp_path):
+    quoted = ("NATO-Generalsekretär Jens Stoltenberg hat sich am Freitag in München mit dem russischen "
+              "Außenminister Sergei Lavrov getroffen.\n\n„Wir wollen ein besseres Verhältnis zu Moskau“, sagte "
+              "Stoltenberg nach dem Treffen.")
+    with newswatch.open(str(tmp_path / "quote.db")) as nw:
+        nw.ingest_records([
+            {"id": "en", "title": "Stoltenberg meets Lavrov", "text": EN, "published": "2024-02-16"},
+            {"id": "de", "title": "Stoltenberg trifft Lavrov", "text": quoted, "published": "2024-02-16"},
+        ])
+        [quote] = nw.article("de")["quotes"]
+        assert quote["text"] == "Wir wollen ein besseres Verhältnis zu Moskau"
+        assert quote["speaker"]["name"] == "Jens Stoltenberg"

@@ -102,3 +102,50 @@ def test_a_quote_carried_by_syndicated_copies_is_listed_once(tmp_path):
         assert quote["external_id"] == "orig" and quote["copies"] == 1
         assert len(nw.quotes()) == 1
         assert len(nw.article("copy")["quotes"]) == 1  # the copy's own page still shows it
+
+
+def speakers_of(text: str, language: str):
+    """(quote, speaker as written, cue) with the language given, as a feed declaring it would."""
+    art = Pipeline(["clean", "language", "entities", "quotes"])(
+        Article(RawDocument(origin="t", format="text", text=text, language=language)))
+    return [(q.text, q.speaker_text, q.cue) for q in art.quotes]
+
+
+def test_french_german_and_spanish_quotes_with_their_own_marks_and_verbs():
+    assert speakers_of("« Nous ne céderons pas », a déclaré Emmanuel Macron vendredi à Paris.", "fr") == [
+        ("Nous ne céderons pas", "Emmanuel Macron", "a déclaré")]
+    assert speakers_of("Le ministre a parlé longtemps. « C'est inacceptable », a-t-il ajouté.", "fr") == [
+        ("C'est inacceptable", "il", "a-t-il ajouté")]
+    assert speakers_of("„Wir unterstützen die Ukraine weiter“, sagte Olaf Scholz am Freitag in Berlin.", "de") == [
+        ("Wir unterstützen die Ukraine weiter", "Olaf Scholz", "sagte")]
+    assert speakers_of("»Das ist falsch«, so die Ministerin.", "de") == [("Das ist falsch", "die Ministerin", "so")]
+    assert speakers_of("El presidente afirmó: «Habrá elecciones en mayo».", "es") == [
+        ("Habrá elecciones en mayo", "El presidente", "afirmó")]
+    # English cue words mean nothing in German: "so" after a quote is German's "according to", not English's.
+    assert speakers_of("„Das Bündnis bleibt geschlossen“, so Stoltenberg.", "de")[0][1] == "Stoltenberg"
+    assert speakers_of("“The alliance stays united,” so Stoltenberg left.", "en") == []
+
+
+def test_english_quote_layouts_seen_in_real_news():
+    found = {t: who for t, who, _ in speakers_of(
+        '"I don’t think it’s getting the attention it deserves,” Grassley said.\n\n'  # straight open, curly close
+        'The union will watch the case closely, Anna Berg says. "We will not let this go."\n\n'
+        "Stated Erik Dahl:\n\n“The stakes are high.”\n\n"
+        "In a clip that Judge Olaf Lind called “distasteful,” the host laughed.\n\n"
+        "Speaking on Fox News’s “Hannity,” Newt Gingrich said he was ready.\n\n"
+        "“Nothing we could do would make a difference,” Fred Kagan, director of the Critical Threats Project at "
+        "the American Enterprise Institute, said in an interview.\n\n"
+        "“The numbers changed over the years.”\n\n- Bernie Sanders.", "en")}
+    assert found["I don’t think it’s getting the attention it deserves"] == "Grassley"
+    assert found["We will not let this go."] == "Anna Berg"
+    assert found["The stakes are high."] == "Erik Dahl"
+    assert found["distasteful"] == "Judge Olaf Lind"
+    assert "Hannity" not in found  # a show's name in quotation marks is nobody's quote
+    assert found["Nothing we could do would make a difference"] == "Fred Kagan"
+    assert found["The numbers changed over the years."] == "Bernie Sanders"
+
+
+def test_a_sentence_opening_word_is_not_a_speaker():
+    found = speakers_of("Still, the campaign said it was “confident” about Iowa.\n\n"
+                        "On Sunday, writing on Twitter, the senator called the plan “a disaster.”", "en")
+    assert all(who not in ("Still", "On Sunday", "On") for _, who, _ in found)

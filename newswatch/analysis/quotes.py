@@ -11,7 +11,16 @@ Direct quotes are spans in quotation marks with a speech cue beside them:
   of its paragraph.
 
 Quoted words with no cue (scare quotes such as Russia's “negative behavior”)
-are not quotes of anyone.
+are not quotes of anyone. A name that characterises something in quotation
+marks ("Judge Mosman called it “distasteful”") is that name's quote.
+
+Typography: “...” and "..." (a straight opening mark may close with ”),
+«...» and « ... » (French, Spanish), „...“ and »...« (German), 「...」
+(Japanese, Chinese). French, German and Spanish articles are read with their
+own cue verbs and word order (« ... », a déclaré X / a-t-il ajouté;
+„...“, sagte X / so X; «...», dijo X), speakers being names, pronouns or a
+determiner phrase in that language (``SPEECH``). Indirect speech is read in
+English only.
 
 Indirect speech is found per sentence: "X said (on Friday) that ...",
 "X says the ...", "X warned of ...", "According to X, ...", and a trailing or
@@ -49,33 +58,65 @@ CUE_VERBS = (
 )
 #: Participles that attribute to the subject of the sentence: "X left, saying “...”".
 PARTICIPLES = "saying|adding|noting|writing|arguing|warning|insisting|explaining|declaring|telling [\\w ]{1,25}?"
-_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their"}
-_PERSONAL = {"he", "she"}
-_OPEN, _CLOSE = "“\"«", "”\"»"
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "one", "another"}
+#: "he", "she" in the languages read: resolved to the person the paragraphs around are about.
+_PERSONAL = {"he", "she", "il", "elle", "er", "sie", "él", "ella"}
+#: Capital letters, Latin with accents included ("Émile", "Ángela", "Łukasz").
+UPPER = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
+#: Each opening mark and the marks that close it. A straight " may close with ” (mixed typography is
+#: common); „ closes with “ (German) or ” ; » opens only German's »...« (a French » closes).
+_CLOSERS = {"“": '”"“', '"': '"”', "«": "»", "„": "“”", "»": "«", "「": "」", "『": "』"}
+_OPENERS = "".join(_CLOSERS)
 
 _ROLE_WORDS = "|".join(sorted(ROLE_HEADS | ROLE_MODIFIERS, key=len, reverse=True))
-_NAME = rf"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|de|van|von|al|(?:{_ROLE_WORDS})\b)){{0,7}}"
+# One capitalised word: "U.S." and "Gen." keep their full stops, "Iraq." (a sentence's end) does not.
+_NAME_WORD = rf"[{UPPER}](?:[\w'’-]|\.(?=\w))*(?:(?<![a-z]{{3}})\.)?"
+#: Capitalised words that open a sentence, not a name.
+_SENTENCE_OPENERS = ("Still|In|On|At|When|While|After|Before|Having|Despite|Shortly|But|And|However|Although|If|As|"
+                     "For|With|Yet|So|Then|Meanwhile|Later|Earlier|Since|Until|During|Once|Now|Today|Yesterday|"
+                     "Instead|Also|Even|Only|Asked|Speaking|Last|Next|This|That|These|Those|There|Here")
+_NAME = (rf"(?!(?:{_SENTENCE_OPENERS})\b){_NAME_WORD}"
+         rf"(?:\s+(?:{_NAME_WORD}|of|the|de|van|von|al|(?:{_ROLE_WORDS})\b)){{0,7}}")
 _SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|"
             rf"{_NAME}['’]s?\s+(?:[\w-]+\s+){{0,3}}(?:{_ROLE_WORDS})\b|"  # "Sanders's campaign manager"
-            r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[\w'’.-]+\s+){0,5}?[\w'’-]+|"
-            rf"(?:(?:{_ROLE_WORDS}|then|longtime)\s+){{1,4}}{_NAME}|"  # "former Florida governor Jeb Bush"
+            r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ne|[Aa]nother)\s+(?:[\w'’.-]+\s+){0,5}?[\w'’-]+|"
+            rf"(?:(?:{_ROLE_WORDS}|then|longtime|retired)\s+){{1,4}}{_NAME}|"  # "former Florida governor Jeb Bush"
             rf"{_NAME})")
 # Between a speaker and the cue: "(D-Ill.)", ", 22, of Flint, Mich.,", ", the city's emergency director,"
-_APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\))?(?:(?:,\s+[^,;:“”\"()\n]{1,60}){1,4},)?"
+_APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\),?)?(?:(?:,\s+[^,;:“”\"()\n]{1,150}){1,4},)?"
 _AUX = r"(?:\s+(?:has|had|have|also|then|later|again|repeatedly|once|\w+ and))?"
 _CUE = rf"(?:{CUE_VERBS})"
 # after a closing mark: ", Stoltenberg told journalists" / ", said Stoltenberg" / ", according to X" / "— X"
 _AFTER = re.compile(
     rf"\s*,?\s*(?:(?P<cue1>{_CUE})\s+(?P<spk1>{_SPEAKER})"
     rf"|(?P<spk2>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue2>{_CUE})"
+    rf"|(?:[\w'’.-]+\s+){{1,5}}?(?P<spk5>{_NAME}){_APPOSITIVE}{_AUX}\s+(?P<cue5>{_CUE})"
     rf"|(?P<cue3>according to)\s+(?P<spk3>{_SPEAKER})"
     rf"|[—–]\s*(?P<spk4>{_SPEAKER}))\b")
 # before an opening mark: "Lavrov said: “" / "Lavrov told reporters, “"
 _BEFORE = re.compile(
-    rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})(?:\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$")
+    rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})(?:,?\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$")
 # ", saying: “" before a quote, the speaker being the sentence's subject
-_PARTICIPLE_BEFORE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s*[:,]?\s*$")
+_PARTICIPLE_BEFORE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s*[:,]?\s*$"
+                                rf"|,\s*(?P<cue2>calling|describing|dubbing|labell?ing|branding)(?:\s+[\w'’-]+){{1,4}}?\s+$")
 _SUBJECT = re.compile(rf"^(?:(?:But|And|However|Meanwhile|Later|Earlier|Then|Still|Yet)[,]?\s+)?(?P<spk>{_SPEAKER})\b")
+# A sentence of its own before the quote: "..., digital consultant Phil Musser says. “...”"
+_BEFORE_SENTENCE = re.compile(rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})\.\s*$")
+# The cue first: "Stated Stone: “...”", "Continued Stone:"
+_INVERTED = re.compile(rf"(?:^|(?<=[.!?”\"\n]))\s*(?P<cue>Said|Says|Stated|Continued|Added|Wrote|Explained|Asked|"
+                       rf"Noted|Declared|Recalled)\s+(?P<spk>{_NAME})\s*[:,]\s*$")
+# A name's words quoted inside its own sentence: "Judge Mosman called it “distasteful”", "Sanders also
+# pledged to “bring our political revolution”". Names only: "a group called “X”" is no one's quote.
+_CHARACTERISES = re.compile(
+    rf"(?P<spk>{_NAME}){_APPOSITIVE}{_AUX}\s+(?P<cue>called|calls|dubbed|dubs|labell?ed|labels|branded|brands|termed|"
+    rf"terms|described|describes|accused|accuses|blamed|praised|criticized|criticised|mocked|dismissed|defended|"
+    rf"{CUE_VERBS})(?:\s+[\w'’-]+){{0,8}}?\s+$")
+# "According to HuffPo: “...”"
+_ACCORDING_BEFORE = re.compile(rf"(?P<cue>[Aa]ccording to)\s+(?P<spk>{_SPEAKER})\s*[:,]\s*$")
+# A name and a colon: "Clinton: “Our goal is ...”", "- Mark Blumenthal and Jon Cohen: “..."
+_NAME_COLON = re.compile(rf"(?:^|(?<=[.!?”\"\n])|(?<=[-—–]))\s*(?P<spk>{_NAME})(?P<cue>\s*:)\s*$")
+# The quote's paragraph followed by a signature line: "- Bernie Sanders."
+_SIGNATURE = re.compile(rf"[ \t]*\n+[ \t]*[—–-][ \t]*(?P<spk>{_NAME})\.?[ \t]*(?:\n|$)")
 # indirect speech inside one sentence
 _SUBJECT_CUE = (
     rf"(?:^(?:\([^)]{{1,40}}\)\s*[—–-]\s*)?\(?|(?<=[,;]\s))(?:But\s+|And\s+|However,\s+|Meanwhile,\s+)?"
@@ -94,7 +135,7 @@ _PARTICIPLE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s+(?:that\s+)?(?P<content
 # The ending is optional rather than "or end of text", so a long line without
 # one is matched once, not retried from every position (which was quadratic).
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’]?)?")
-_QUOTE_OPEN = re.compile(r"[“\"«]")
+_QUOTE_OPEN = re.compile("[“\"«„»「『]")
 #: How far from a quote mark its speaker and cue are looked for, and how far a
 #: paragraph's edges are looked for: bounded, so many quotes cost linear time.
 CUE_REACH = 400
@@ -104,6 +145,78 @@ LONGEST_SENTENCE = 2000
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Jr|Sr|Prof|Capt|Lt|Col|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)|\b[A-Z])\.$")
 #: Words that make a cue-like verb not speech ("said" as an adjective is rare; these are subjects that never speak).
 _NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"}
+
+
+# -- French, German and Spanish ---------------------------------------------------
+
+#: Per language: cue verbs (a quote's speaker follows them, or precedes them before a colon), the
+#: words that say "according to", pronouns, determiners, and the inverted pronoun forms ("a-t-il dit").
+SPEECH = {
+    "fr": {
+        "verbs": "déclaré|dit|affirmé|ajouté|expliqué|indiqué|souligné|estimé|assuré|précisé|rappelé|lancé|martelé|"
+                 "insisté|reconnu|averti|confié|répondu|poursuivi|commenté|déploré|dénoncé|jugé|admis|écrit|tweeté|"
+                 "prévenu|annoncé|résumé|raconté|déclare|dit|affirme|ajoute|explique|indique|souligne|estime|assure|"
+                 "précise|rappelle|lance|poursuit|confie|répond|insiste|reconnaît|avertit|juge|déplore|dénonce|"
+                 "écrit|prévient|annonce|résume|raconte|martèle|commente",
+        "auxiliary": "a|avait|ont|avaient",
+        "according": "selon|d'après|d’après",
+        "pronouns": "il|elle|ils|elles",
+        "determiners": "le|la|les|l'|l’|un|une|son|sa|ses|leur|leurs|ce|cette",
+        "inverted": r"(?:(?:a|avait)-t-|(?:{verbs})-(?:t-)?)(?:il|elle|ils|elles)\b(?:\s+(?:{verbs}))?",
+    },
+    "de": {
+        "verbs": "sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|fügte|fügt|warnte|warnt|"
+                 "schrieb|schreibt|teilte|teilt|kritisierte|kritisiert|forderte|fordert|räumte|berichtete|"
+                 "bestätigte|bestätigt|versicherte|unterstrich|antwortete|ergänzte|ergänzt|erläuterte|mahnte|"
+                 "bekräftigte|sprach|twitterte|schilderte|hieß",
+        "auxiliary": "",
+        "according": "so|laut|nach Angaben von",
+        "pronouns": "er|sie",
+        "determiners": "der|die|das|ein|eine|dessen|deren|sein|seine|ihr|ihre",
+        "inverted": "",
+    },
+    "es": {
+        "verbs": "dijo|dice|afirmó|afirma|declaró|declara|explicó|explica|aseguró|asegura|señaló|señala|añadió|"
+                 "añade|agregó|agrega|indicó|indica|subrayó|subraya|destacó|destaca|advirtió|advierte|sostuvo|"
+                 "sostiene|manifestó|comentó|expresó|respondió|insistió|reconoció|apuntó|recalcó|precisó|admitió|"
+                 "denunció|escribió|dijeron|afirmaron|aseveró|puntualizó|sentenció|lamentó",
+        "auxiliary": "ha|había|han",
+        "according": "según",
+        "pronouns": "él|ella|ellos|ellas",
+        "determiners": "el|la|los|las|un|una|su|sus|este|esta",
+        "inverted": "",
+    },
+}
+_FOREIGN_NAME = (rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|du|des|del|della|di|da|dos|van|von|der|den|zu|"
+                 rf"al|el|la|le)\b){{0,5}}")
+
+
+class _DirectRules:
+    """The two patterns that find a direct quote's speaker in one language: after the quote and before it."""
+
+    def __init__(self, after: re.Pattern, before: re.Pattern, extra_before: tuple[re.Pattern, ...] = ()):
+        self.after, self.before, self.extra_before = after, before, extra_before
+
+
+def _foreign_rules(spec: dict) -> _DirectRules:
+    verbs = spec["verbs"]
+    pronoun = rf"(?i:{spec['pronouns']})\b"
+    speaker = (rf"(?:{pronoun}|(?i:{spec['determiners']})\s*(?:[\w'’.-]+\s+){{0,4}}?[\w'’-]+|{_FOREIGN_NAME})")
+    aux = rf"(?:(?:{spec['auxiliary']})\s+)?" if spec["auxiliary"] else ""
+    cue = rf"{aux}(?:{verbs})"
+    inverted = spec["inverted"].format(verbs=verbs)
+    after = (rf"\s*[,—–]?\s*(?:(?P<cue1>{cue})\s+(?P<spk1>{speaker})"
+             rf"|(?P<cue3>{spec['according']})\s+(?P<spk3>{speaker})")
+    if inverted:  # "a-t-il déclaré": the pronoun inside the cue is the speaker
+        after += rf"|(?P<cue2>{inverted.replace('(?:il|elle|ils|elles)', '(?P<spk2>il|elle|ils|elles)')})"
+    after += r")"
+    before = rf"(?P<spk>{speaker}){_APPOSITIVE}\s+(?P<cue>{cue})(?:\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$"
+    return _DirectRules(re.compile(after), re.compile(before))
+
+
+_RULES = {"en": _DirectRules(_AFTER, _BEFORE, (_BEFORE_SENTENCE, _INVERTED, _CHARACTERISES, _ACCORDING_BEFORE,
+                                                  _NAME_COLON))}
+_RULES.update({language: _foreign_rules(spec) for language, spec in SPEECH.items()})
 
 
 # -- sentences ----------------------------------------------------------------
@@ -147,12 +260,15 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
             break
         open_at = m.start()
         opener = text[open_at]
-        closers = "”\"" if opener in "“\"" else "»"
+        if opener == "»" and (open_at + 1 >= len(text) or text[open_at + 1].isspace()):
+            i = open_at + 1  # a French closing mark, not German's »opening«
+            continue
+        closers = _CLOSERS[opener]
         j = open_at + 1
         end = None
         while j < len(text):
             ch = text[j]
-            if ch in closers and (opener != '"' or ch == '"'):
+            if ch in closers:
                 end = j
                 break
             if text.startswith("\n\n", j):
@@ -160,7 +276,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
                 k = j
                 while k < len(text) and text[k] == "\n":
                     k += 1
-                if k < len(text) and text[k] in "“\"«" and opener != '"':
+                if k < len(text) and text[k] == opener and opener != '"':
                     j = k + 1
                     continue
                 break
@@ -176,9 +292,9 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
 
 
 def _strip_content(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \n“\"«":
+    while start < end and text[start] in " \n\u00a0\u202f“\"«„»「『":
         start += 1
-    while end > start and text[end - 1] in " \n,”\"»":
+    while end > start and text[end - 1] in " \n\u00a0\u202f,”\"»«“」』":
         end -= 1
     return start, end
 
@@ -195,7 +311,23 @@ def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     return (low if start < 0 else start + 2), (high if end < 0 else end)
 
 
-def direct_quotes(text: str) -> list[Quote]:
+def _is_title(text: str, start: int, end: int, para_start: int, mark_start: int) -> bool:
+    """A short span of capitalised words inside a sentence names a show or a book ("on Fox’s “Hannity,” Gingrich
+    said"), not something said; the same words opening a paragraph ("“Never,” he said") are speech."""
+    words = text[start:end].rstrip(",").split()
+    if not words or len(words) > 5 or not all(w[0].isupper() or not w[0].isalpha() for w in words):
+        return False
+    if text[end - 1] in ".!?":
+        return False
+    before = text[para_start:mark_start].rstrip()
+    return bool(before) and before[-1] not in ".!?:"
+
+
+def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
+    """Quotes in quotation marks that have a speaker, read with the language's cues (English when unknown)."""
+    rules = _RULES.get(language or "en")
+    if rules is None:
+        return []  # no cue words known for the language: an unattributed span is nobody's quote
     quotes: list[Quote] = []
     for mark_start, cstart, cend, mark_end in _quote_spans(text):
         s, e = _strip_content(text, cstart, cend)
@@ -209,27 +341,42 @@ def direct_quotes(text: str) -> list[Quote]:
             prev.text = text[prev.start:e]
             continue
         para_start, para_end = _paragraph_bounds(text, mark_start)
+        if _is_title(text, s, e, para_start, mark_start):
+            continue
+        reach = max(para_start, mark_start - CUE_REACH)
+        if not text[para_start:mark_start].strip() and text[:para_start].rstrip().endswith(":"):
+            # "Stated Stone:" closes the paragraph before the quote
+            reach = max(_paragraph_bounds(text, max(0, para_start - 3))[0], mark_start - CUE_REACH)
         cue = spk = None
-        after = _AFTER.match(text, mark_end, para_end)
+        after = rules.after.match(text, mark_end, para_end)
         if after:
-            for n in "1234":
-                if after.group(f"spk{n}"):
-                    spk = (after.start(f"spk{n}"), after.end(f"spk{n}"))
-                    cue = after.group(f"cue{n}") if n != "4" else "—"
+            for name, value in after.groupdict().items():
+                if name.startswith("spk") and value:
+                    n = name[3:]
+                    spk = (after.start(name), after.end(name))
+                    found_cue = after.groupdict().get(f"cue{n}")
+                    cue = found_cue if found_cue is not None else "—"
                     break
-        if spk is None:
-            before = _BEFORE.search(text, max(para_start, mark_start - CUE_REACH), mark_start)
+        for pattern in (rules.before, *rules.extra_before):
+            if spk is not None:
+                break
+            before = pattern.search(text, reach, mark_start)
             if before:
                 spk = (before.start("spk"), before.end("spk"))
                 cue = before.group("cue")
-        if spk is None:
-            participle = _PARTICIPLE_BEFORE.search(text, max(para_start, mark_start - CUE_REACH), mark_start)
+        if spk is None and language in (None, "en"):
+            participle = _PARTICIPLE_BEFORE.search(text, reach, mark_start)
             if participle:
                 sent_start = _sentence_start(text, participle.start())
                 subject = _SUBJECT.match(text, sent_start, participle.start())
                 if subject:
                     spk = (subject.start("spk"), subject.end("spk"))
-                    cue = participle.group("cue")
+                    cue = participle.group("cue") or participle.group("cue2")
+        if spk is None and language in (None, "en") and mark_end == para_end:
+            signature = _SIGNATURE.match(text, mark_end, min(len(text), mark_end + 200))
+            if signature:
+                spk = (signature.start("spk"), signature.end("spk"))
+                cue = "—"
         if spk is not None and text[spk[0]:spk[1]].lower() in _NOT_SPEAKERS:
             spk = None
         if spk is None:
@@ -363,9 +510,12 @@ def resolve_speakers(article: Article) -> None:
 
 def extract_quotes(article: Article) -> Article:
     text = article.text[:ANALYSED_CHARS]  # the part the names were read from
-    direct = direct_quotes(text)
+    direct = direct_quotes(text, article.language)
     taken = [(q.start, q.end) for q in direct]
-    indirect = indirect_quotes(text, taken)
+    # Indirect speech is read with English grammar only.
+    indirect = indirect_quotes(text, taken) if article.language in (None, "en") else []
     article.quotes = sorted(direct + indirect, key=lambda q: q.start)
     resolve_speakers(article)
+    # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names.
+    article.quotes = [q for q in article.quotes if q.cue.strip() != ":" or q.chain is not None]
     return article

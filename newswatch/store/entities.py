@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
+from ..analysis.quotes import resolve_speakers
 from ..documents import Article
 from ..linking import entities as linking
 from ..linking.known_names import KnownNames, title_case
@@ -75,6 +76,7 @@ class EntityStore:
         spans = self._known.find(recognizer.model_text(art.text))
         if spans:
             recognizer.analyse(art, spans)
+            resolve_speakers(art)  # "sagte Stoltenberg": the speaker is now a known person
 
     def _candidates(self, keys: set[str]) -> list[linking.Candidate]:
         if not keys:
