@@ -69,3 +69,81 @@ def test_a_german_quote_is_credited_to_a_person_the_corpus_knows(tmp_path):
         [quote] = nw.article("de")["quotes"]
         assert quote["text"] == "Wir wollen ein besseres Verhältnis zu Moskau"
         assert quote["speaker"]["name"] == "Jens Stoltenberg"
+
+
+# The same people in four languages: one entity per person, and a father and son who share a name stay two.
+BUSH = [
+    {"id": "bush-en", "language": "en", "published": "2018-12-05", "title": "Bush eulogises his father",
+     "text": "Former President George W. Bush spoke at the state funeral of his father, George H. W. Bush, in "
+             "Washington on Wednesday. George W. Bush called his father the brightest of a thousand points of "
+             "light. George H. W. Bush died on Friday at the age of 94."},
+    {"id": "bush-fr", "language": "fr", "published": "2018-12-05", "title": "Les adieux à George H. W. Bush",
+     "text": "L'ancien président George W. Bush a rendu hommage mercredi à Washington à son père, George H. W. "
+             "Bush, lors des funérailles nationales. George H. W. Bush est mort vendredi à l'âge de 94 ans."},
+    {"id": "bush-de", "language": "de", "published": "2018-12-05", "title": "Abschied von George H. W. Bush",
+     "text": "Der frühere Präsident George W. Bush hat am Mittwoch in Washington die Trauerrede für seinen "
+             "Vater George H. W. Bush gehalten. George H. W. Bush war am Freitag im Alter von 94 Jahren "
+             "gestorben."},
+    {"id": "bush-sk", "language": "sk", "published": "2018-12-05", "title": "Rozlúčka s Georgeom H. W. Bushom",
+     "text": "Bývalý prezident George W. Bush v stredu vo Washingtone predniesol smútočnú reč. George H. W. Bush "
+             "zomrel v piatok vo veku 94 rokov. Pohreb sa konal v katedrále."},
+]
+
+
+def test_the_same_people_in_four_languages_are_one_entity_each_and_two_bushes_stay_two(tmp_path):
+    with newswatch.open(str(tmp_path / "bush.db")) as nw:
+        nw.ingest_records(BUSH)
+        son, father = nw.entity("George W. Bush"), nw.entity("George H. W. Bush")
+        assert son["id"] != father["id"]
+        assert son["type"] == father["type"] == "PERSON"
+        assert son["article_count"] == 4 and father["article_count"] == 4
+        people = {e["name"] for e in nw.entities(type="PERSON")}
+        assert not any("Bush" in name for name in people - {"George W. Bush", "George H. W. Bush"})
+
+
+HEADLINES = [
+    "Angela Merkel Meets Emmanuel Macron In Paris Ahead Of Summit",
+    "Merkel And Macron Agree On Budget Plan For The Eurozone",
+    "Joe Biden Calls Angela Merkel About Sanctions On Russia",
+    "Macron Says France Will Back Merkel On Migration Deal",
+    "Biden Praises Merkel As She Prepares To Leave Office",
+    "Emmanuel Macron Unveils Pension Reform Amid Strikes",
+    "Angela Merkel Warns Of Rising Infections In Germany",
+    "Joe Biden Signs Infrastructure Bill Into Law At White House",
+    "Merkel Visits Flooded Towns In Western Germany",
+    "Macron Hosts Biden At Elysee Palace For Talks On Ukraine",
+    "Biden And Macron Pledge To Rebuild Trust After Submarine Row",
+    "Angela Merkel Receives Award For Leadership During Crisis",
+    "Emmanuel Macron Wins Second Term As French President",
+    "Joe Biden Meets Emmanuel Macron At G7 Summit In Cornwall",
+    "Merkel Defends Gas Pipeline Deal With Russia",
+    "Macron Calls For European Army In Speech To Parliament",
+    "Biden Says Merkel Has Been A Steadfast Partner",
+    "Angela Merkel Hands Over To Olaf Scholz After Sixteen Years",
+    "Emmanuel Macron Tells Joe Biden Europe Must Defend Itself",
+    "Joe Biden Invites Angela Merkel To The White House",
+]
+
+
+def test_title_case_headlines_link_to_the_people_the_bodies_name(tmp_path):
+    bodies = [
+        {"id": "body-1", "published": "2021-07-10", "title": "Leaders meet in Paris",
+         "text": "German Chancellor Angela Merkel met French President Emmanuel Macron in Paris on Friday. Merkel "
+                 "and Macron discussed the budget, and US President Joe Biden joined them by video link."},
+        {"id": "body-2", "published": "2021-07-15", "title": "Biden hosts Merkel",
+         "text": "President Joe Biden welcomed Chancellor Angela Merkel to the White House on Thursday, where "
+                 "Biden and Merkel spoke about Russia and the pandemic. Olaf Scholz is expected to succeed her."},
+    ]
+    records = bodies + [{"id": f"h{i}", "text": h, "published": "2021-07-20"} for i, h in enumerate(HEADLINES)]
+    with newswatch.open(str(tmp_path / "headlines.db")) as nw:
+        nw.ingest_records(records)
+        entities = nw.entities(limit=500)
+        for surname in ("Merkel", "Macron", "Biden"):
+            holders = [e for e in entities if surname in e["name"]]
+            assert len(holders) == 1, (surname, [e["name"] for e in holders])
+            assert holders[0]["type"] == "PERSON"
+        for name, surname in (("Angela Merkel", "Merkel"), ("Emmanuel Macron", "Macron"), ("Joe Biden", "Biden")):
+            expected = sum(surname in r["text"] for r in records)  # every headline and body naming them
+            assert nw.entity(name)["article_count"] == expected
+        assert all(len(e["name"].split()) <= 4 for e in entities)  # no headline read as one long name
+        assert not {e["name"] for e in entities} & set(HEADLINES)
