@@ -123,3 +123,14 @@ def test_place_names_tagged_as_people_become_places_with_a_country_and_coordinat
         valencia = nw.entity("Valencia")  # PERSON to the model too; Spain named beside it
         assert valencia["type"] == "PLACE" and valencia["place"]["country"] == "ES"
         assert not {e["name"] for e in nw.entities(type="PERSON")} & {"Keflavík", "Valencia"}
+
+
+def test_a_headline_line_does_not_glue_its_verbs_to_a_name():
+    art = analysed("Ellen DeGeneres Returns To Host The Oscars\n"
+                   "Comedian Ellen DeGeneres will host the Academy Awards again next year, the academy said.\n"
+                   "Scott Peterson Guilty Of Murder\n"
+                   "A jury found Scott Peterson guilty on Friday. Peterson showed no emotion.")
+    names = {m.text for m in art.mentions if m.type == "PERSON"}
+    assert not {"Ellen DeGeneres Returns", "Comedian Ellen DeGeneres", "Scott Peterson Guilty"} & names
+    assert {"Ellen DeGeneres", "Scott Peterson"} <= names
+    assert len([c for c in art.chains if c.type == "PERSON"]) == 2

@@ -309,8 +309,80 @@ def attach_roles(article: Article) -> None:
 
 # -- the component -----------------------------------------------------------
 
+_LINE = re.compile(r"[^\n]+")
+_NAME_WORD = re.compile(r"[\w.'’-]+")
+
+
+def _title_lines(text: str) -> list[tuple[int, int]]:
+    # Words of four letters count here: "Fred LaRue Dies at 75" is a headline line too.
+    return [(m.start(), m.end()) for m in _LINE.finditer(text) if names.title_case(m.group(), min_letters=4)]
+
+
+def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A name the model ran together with a Title-Case line's other words, cut back to the name.
+
+    In a headline every word has a capital, so "Ellen DeGeneres Returns" or
+    "Nominates Regina Benjamin" look like one name to the model. When the
+    article's running text names someone whose words the span contains, the
+    span becomes that name (the longest such). A one-word name ("Simpson
+    Guilty Of") is cut out only when every other word of the span is short or
+    used in lower case by the running text ("guilty"): then they are words,
+    not names. At the start of a sentence, "Comedian Ellen DeGeneres" becomes
+    the "Ellen DeGeneres" the article names elsewhere.
+    """
+    lines = _title_lines(text)
+
+    def in_title(m: EntityMention) -> bool:
+        return any(a <= m.start and m.end <= b for a, b in lines)
+
+    def opens_sentence(m: EntityMention) -> bool:
+        before = text[max(0, m.start - 3):m.start].rstrip(" \t\"“'‘")
+        return not before or before[-1] in ".!?\n"
+
+    folded_of = {id(m): tuple(w.casefold() for w in _NAME_WORD.findall(m.text)) for m in mentions}
+    outside = {folded_of[id(m)] for m in mentions if not in_title(m)}
+    everywhere = {folded_of[id(m)] for m in mentions}
+    running = " ".join(text[a:b] for a, b in _complement(lines, len(text)))
+    prefixes = {w[:5] for w in re.findall(r"\b[a-z][\w'’-]*", running)}
+
+    def a_word(w: str) -> bool:
+        return len(w) <= 3 or w[:5] in prefixes
+
+    out = []
+    for m in mentions:
+        words = list(_NAME_WORD.finditer(text, m.start, m.end))
+        folded = [w.group().casefold() for w in words]
+        best = None
+        if len(words) >= 2 and (in_title(m) or opens_sentence(m)):
+            known = outside if in_title(m) else everywhere
+            for i in range(len(words)):
+                for j in range(len(words), i, -1):
+                    part = tuple(folded[i:j])
+                    if j - i == len(words) or part not in known or (best and j - i <= best[1] - best[0]):
+                        continue
+                    extra = folded[:i] + folded[j:]
+                    if not in_title(m) and (i == 0 or j != len(words) or j - i < 2):
+                        continue  # in running text only a leading word goes ("Comedian"), never a name's tail
+                    if j - i >= 2 or all(a_word(w) for w in extra):
+                        best = (i, j)
+        if best is not None:
+            start, end = words[best[0]].start(), words[best[1] - 1].end()
+            m = EntityMention(" ".join(text[start:end].split()), start, end, m.label, m.type)
+        out.append(m)
+    return out
+
+
+def _complement(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for a, b in spans:
+        out.append((pos, a))
+        pos = b
+    out.append((pos, length))
+    return out
+
+
 def analyse(article: Article, spans: Iterable[tuple[int, int, str]]) -> Article:
-    article.mentions = mentions_from_spans(article.text, spans)
+    article.mentions = cut_headline_names(article.text, mentions_from_spans(article.text, spans))
     article.chains = build_chains(article.mentions)
     attach_roles(article)
     return article

@@ -175,3 +175,34 @@ def names_match(a: str, b: str, acronyms: bool = True) -> bool:
     if min(len(fa), len(fb)) < 8 or (" " not in fa and " " not in fb):
         return False  # short or single words: too risky to call a typo
     return fuzz.token_sort_ratio(fa, fb) >= NAME_RATIO
+
+
+# -- headlines ----------------------------------------------------------------
+
+_TITLE_WORD = re.compile(r"\w+")
+TITLE_CASE_MAX_WORDS = 40  # a headline or a snippet, not running text
+
+
+# Long function words that Title Case styles leave in lower case ("Talks Resume after Strike").
+_LOWER_IN_TITLES = {"about", "above", "across", "after", "against", "along", "among", "around", "before",
+                    "behind", "below", "beneath", "beside", "between", "beyond", "despite", "during", "except",
+                    "inside", "outside", "since", "through", "throughout", "toward", "towards", "under",
+                    "until", "unlike", "while", "within", "without"}
+
+
+def title_case(text: str, min_letters: int = 5) -> bool:
+    """A short text whose every longer word starts with a capital, as many headlines are written.
+
+    A sentence full of names still has lower-case verbs and nouns ("arrived");
+    a Title-Case headline has none.
+
+    >>> title_case("Edward Snowden Urges SXSW Crowd to Thwart NSA with Technology")
+    True
+    >>> title_case("Russian Foreign Minister Sergey Lavrov arrived in Geneva on Monday.")
+    False
+    """
+    words = _TITLE_WORD.findall(text)
+    if len(words) > TITLE_CASE_MAX_WORDS:
+        return False
+    long = [w for w in words if len(w) >= min_letters and w[0].isalpha() and w.casefold() not in _LOWER_IN_TITLES]
+    return len(long) >= 3 and all(w[0].isupper() for w in long)

@@ -40,32 +40,6 @@ _JOINER = re.compile(r"[ \t.'’-]{1,3}")
 LABEL_OF_TYPE = {"PERSON": "PERSON", "ORG": "ORG", "PLACE": "GPE", "EVENT": "EVENT"}
 
 
-TITLE_CASE_MAX_WORDS = 40  # a headline or a snippet, not running text
-
-
-# Long function words that Title Case styles leave in lower case ("Talks Resume after Strike").
-_LOWER_IN_TITLES = {"about", "above", "across", "after", "against", "along", "among", "around", "before",
-                    "behind", "below", "beneath", "beside", "between", "beyond", "despite", "during", "except",
-                    "inside", "outside", "since", "through", "throughout", "toward", "towards", "under",
-                    "until", "unlike", "while", "within", "without"}
-
-
-def title_case(text: str) -> bool:
-    """A short text whose every longer word starts with a capital, as many headlines are written.
-
-    A sentence full of names still has lower-case verbs and nouns ("arrived");
-    a Title-Case headline has none.
-
-    >>> title_case("Edward Snowden Urges SXSW Crowd to Thwart NSA with Technology")
-    True
-    >>> title_case("Russian Foreign Minister Sergey Lavrov arrived in Geneva on Monday.")
-    False
-    """
-    words = _WORD.findall(text)
-    if len(words) > TITLE_CASE_MAX_WORDS:
-        return False
-    long = [w for w in words if len(w) >= 5 and w[0].isalpha() and w.casefold() not in _LOWER_IN_TITLES]
-    return len(long) >= 3 and all(w[0].isupper() for w in long)
 
 
 def usable(text: str) -> bool:

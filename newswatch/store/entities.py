@@ -12,10 +12,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
+from ..analysis.names import title_case
 from ..analysis.quotes import resolve_speakers
 from ..documents import Article
 from ..linking import entities as linking
-from ..linking.known_names import KnownNames, title_case
+from ..linking.known_names import KnownNames
 from .views import _fold, _limit_sql
 
 CANDIDATES_PER_KEY = 50
