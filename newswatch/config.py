@@ -30,6 +30,10 @@ SKIPPED_SUFFIXES = frozenset({".db", ".db-wal", ".db-shm", ".sqlite", ".pyc", ".
 #: (the first ones): far beyond any news report, and it keeps the model's time
 #: and memory bounded on a runaway input. The whole text is still stored.
 ANALYSED_CHARS = 100_000
+#: A watched source's default interval between polls.
+DEFAULT_INTERVAL_SECONDS = 900
+#: The shortest interval a watched source may ask for (politeness).
+MIN_INTERVAL_SECONDS = 30
 
 
 def default_db_path() -> str:

@@ -167,3 +167,15 @@ def test_binary_on_standard_input_is_one_error_not_one_per_line(cli):
     proc = cli.run("ingest", "-", input="hello\nworld\n" * 10)
     assert [line.strip() for line in proc.stderr.splitlines()] == [
         "failed [E105]: <stdin>: not JSONL (none of its first 5 lines is JSON); stopped reading"]
+
+
+def test_help_answers_without_loading_extraction_or_models():
+    """`newswatch --help` is read by people at a prompt: it must not wait for trafilatura, numpy or spaCy."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom click.testing import CliRunner\nfrom newswatch.cli import cli\n"
+             "result = CliRunner().invoke(cli, ['--help'])\nassert result.exit_code == 0, result.output\n"
+             "print(','.join(m for m in ('trafilatura', 'numpy', 'spacy', 'lxml') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""

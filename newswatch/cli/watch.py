@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from ..config import IngestOptions
-from ..watch.poll import DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS
+from ..config import DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, IngestOptions
 from . import _Context, _echo_json, _listed, cli
 
 INTERVAL = click.IntRange(min=MIN_INTERVAL_SECONDS)

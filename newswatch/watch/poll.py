@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from ..config import IngestOptions
+from ..config import DEFAULT_INTERVAL_SECONDS, IngestOptions
 from ..documents import RawDocument
 from ..errors import InputError
 from ..sources import read_fetched
@@ -27,10 +27,6 @@ from .polite import HostGate, Robots
 
 #: The longest wait between polls of a failing source.
 MAX_BACKOFF_SECONDS = 24 * 3600
-#: A source's default interval between polls.
-DEFAULT_INTERVAL_SECONDS = 900
-#: The shortest interval a source may ask for (politeness).
-MIN_INTERVAL_SECONDS = 30
 
 
 def next_poll_time(interval_seconds: int, consecutive_errors: int, now: datetime | None = None) -> datetime:
