@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from datetime import date
 
 import numpy as np
@@ -30,9 +31,40 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
+class DecodedTerms:
+    """Clusters' term vectors as last decoded, so a candidate met again is not parsed again.
+
+    A cluster's terms are stored as JSON and rewritten whenever it grows. The
+    text read back is compared with the text decoded last time (a memory
+    comparison, far cheaper than parsing 200 terms), so a cluster that did not
+    change is never parsed twice. Measured on an ECB+ ingest: JSON parsing was
+    6 of the main process's 38 s of linking and storing.
+    """
+
+    def __init__(self, capacity: int = 2000):
+        self.capacity = capacity
+        self._entries: OrderedDict[tuple[str, int], tuple[str, dict[str, float]]] = OrderedDict()
+
+    def get(self, table: str, cluster_id: int, text: str | None) -> dict[str, float]:
+        if not text:
+            return {}
+        key = (table, cluster_id)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == text:
+            self._entries.move_to_end(key)
+            return entry[1]
+        terms = json.loads(text)
+        self._entries[key] = (text, terms)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
+        return terms
+
+
 class CorpusLinker:
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, terms: DecodedTerms | None = None):
         self.conn = conn
+        self.terms = terms if terms is not None else DecodedTerms()
 
     # -- near-duplicates -------------------------------------------------------
 
@@ -156,7 +188,7 @@ class CorpusLinker:
                 f"SELECT {key}, entity_id, weight FROM {entity_table} WHERE {key} IN ({marks})", list(entities)):
             entities[cid][entity_id] = weight
         return [ev.Cluster(r["id"], blob_vec(r["vector_sum"]).copy(), r["articles"], entities[r["id"]],
-                           json.loads(r["terms"]) if r["terms"] else {}, _day(r["first_day"]), _day(r["last_day"]))
+                           self.terms.get(table, r["id"], r["terms"]), _day(r["first_day"]), _day(r["last_day"]))
                 for r in rows]
 
     def _event_candidates(self, f: ev.Features) -> list[ev.Cluster]:

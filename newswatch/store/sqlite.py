@@ -30,7 +30,7 @@ from ..errors import StoreError
 from ..linking.known_names import KnownNames
 from ..linking.duplicates import utc_key
 from .base import AddResult, ArticleFilter, Store
-from .corpus import CorpusLinker, blob_vec, vec_blob
+from .corpus import CorpusLinker, DecodedTerms, blob_vec, vec_blob
 from .rebuild import Rebuild
 from .entities import EntityStore
 from .alerts import AlertStore
@@ -74,6 +74,7 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
         self.path = str(path)
         self._merged: dict[int, int] = {}  # entity ids retired by merges -> where they went
         self._known: KnownNames | None = None  # loaded on the first article no NER model reads
+        self._decoded_terms = DecodedTerms()  # clusters' term vectors, parsed once per change
         try:
             if readonly:
                 if not Path(self.path).exists():
@@ -252,7 +253,7 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
                                                 json.dumps(art.terms, ensure_ascii=False),
                                                 json.dumps(art.published_estimate) if art.published_estimate else None,
                                                 article_id))
-            linker = CorpusLinker(self.conn)
+            linker = CorpusLinker(self.conn, self._decoded_terms)
             copy_of = linker.link_duplicates(article_id, art)
             linker.link_event(article_id, art, copy_of)
 
