@@ -147,3 +147,26 @@ def test_title_case_headlines_link_to_the_people_the_bodies_name(tmp_path):
             assert nw.entity(name)["article_count"] == expected
         assert all(len(e["name"].split()) <= 4 for e in entities)  # no headline read as one long name
         assert not {e["name"] for e in entities} & set(HEADLINES)
+
+
+def test_a_name_no_model_reads_and_the_corpus_never_met_is_confirmed_by_a_second_article(tmp_path):
+    first = ("Predseda vlády Robert Fico sa v piatok v Bratislave stretol s predsedom parlamentu. Fico povedal, "
+             "že vláda pripraví nový rozpočet do konca mesiaca.")
+    second = ("Opozícia kritizuje návrh rozpočtu, ktorý v pondelok predstavil Robert Fico. Podľa opozície "
+              "rozpočet nerieši zdravotníctvo ani školstvo a zvýši dlh krajiny.")
+    copy = second + " (TASR)"
+    with newswatch.open(str(tmp_path / "new.db")) as nw:
+        nw.ingest_records([{"id": "sk1", "text": first, "language": "sk", "published": "2024-03-01"}])
+        assert nw.entities(type="PERSON") == []  # one article is not yet evidence
+        nw.ingest_records([{"id": "sk1-copy", "text": first + " (TASR)", "language": "sk",
+                            "published": "2024-03-01", "source": "TASR"}])
+        assert nw.entities(type="PERSON") == []  # nor is a copy of it
+        nw.ingest_records([{"id": "sk2", "text": second, "language": "sk", "published": "2024-03-04"},
+                           {"id": "sk2-copy", "text": copy, "language": "sk", "published": "2024-03-04"}])
+        fico = nw.entity("Robert Fico")
+        assert fico["type"] == "PERSON"
+        assert "sk2" in {a["external_id"] for a in fico["articles"]}
+        # Once confirmed it is a known name: later articles in any language find it.
+        nw.ingest_records([{"id": "en", "text": "Slovak Prime Minister Robert Fico presented the budget on "
+                            "Monday in Bratislava, and the opposition criticised it.", "published": "2024-03-05"}])
+        assert nw.entity("Robert Fico")["article_count"] >= 2

@@ -53,7 +53,7 @@ class EntityStore:
                                   " WHERE id = ? AND country IS NULL",
                                   (place.country, place.latitude, place.longitude, chain.entity_id))
 
-    def _find_known_names(self, art: Article) -> None:
+    def _find_known_names(self, art_id: int, art: Article) -> None:
         """The names the corpus knows, for an article no NER model reads or a headline in Title Case.
 
         A model reads every capitalised word of a Title-Case headline as a
@@ -74,10 +74,50 @@ class EntityStore:
             for text, kind in self.conn.execute(
                     "SELECT v.text, e.type FROM entity_variants v JOIN entities e ON e.id = v.entity_id"):
                 self._known.add(text, kind)
-        spans = self._known.find(recognizer.model_text(art.text))
+        text = recognizer.model_text(art.text)
+        spans = self._known.find(text)
+        if not recognizer.language_model(art.language) and self._confirm_new_names(art_id, art, text, spans):
+            spans = self._known.find(text)
         if spans:
             recognizer.analyse(art, spans)
             resolve_speakers(art)  # "sagte Stoltenberg": the speaker is now a known person
+
+    def _confirm_new_names(self, article_id: int, art: Article, text: str,
+                           known_spans: list[tuple[int, int, str]]) -> bool:
+        """Count the article's capitalised runs that no known name covers; a run a second article
+        carries becomes a known name (``linking.new_names``). True when a name was confirmed."""
+        from ..linking import duplicates as dup
+        from ..linking import new_names, places
+
+        found = {name for s, e, name in new_names.candidates(text, art.language)
+                 if not any(a < e and s < b for a, b, _ in known_spans)}
+        confirmed = False
+        for name in sorted(found):
+            row = self.conn.execute("SELECT articles, first_article FROM name_candidates WHERE text = ?",
+                                    (name,)).fetchone()
+            if row is None:
+                self.conn.execute("INSERT INTO name_candidates (text, articles, first_article) VALUES (?, 1, ?)",
+                                  (name, article_id))
+                continue
+            if row["first_article"] == article_id or self._copies(row["first_article"], art, dup.THRESHOLD):
+                continue  # a syndicated copy is not a second witness
+            self.conn.execute("UPDATE name_candidates SET articles = articles + 1 WHERE text = ?", (name,))
+            if row["articles"] + 1 == new_names.CONFIRMING_ARTICLES:
+                kind = new_names.guess_type(name, places.load())
+                if kind is not None:
+                    self._known.add(name, kind)
+                    confirmed = True
+        return confirmed
+
+    def _copies(self, other_id: int, art: Article, threshold: float) -> bool:
+        """Whether ``art`` is a near-duplicate of a stored article, by their MinHash signatures."""
+        import numpy as np
+
+        row = self.conn.execute("SELECT fingerprint FROM articles WHERE id = ?", (other_id,)).fetchone()
+        if row is None or row[0] is None or art.fingerprint is None:
+            return False
+        other = np.frombuffer(row[0], dtype=np.uint64)
+        return float(np.count_nonzero(other == art.fingerprint)) / len(other) >= threshold
 
     def _candidates(self, keys: set[str]) -> list[linking.Candidate]:
         if not keys:

@@ -27,7 +27,7 @@ class Rebuild:
     _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
                     "term_stats", "corpus_stats", "corpus_vectors")
     _ANALYSIS_TABLES = ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
-                        "article_dates")
+                        "article_dates", "name_candidates")
 
     def relink(self, progress=None) -> int:
         """Rebuild near-duplicate groups, events and stories from stored features, in publication order.

@@ -217,7 +217,7 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
             " VALUES (?,?,?,?,?,?,?)",
             [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
         )
-        self._find_known_names(art)
+        self._find_known_names(article_id, art)
         self._retype_places(art)
         for chain in art.chains:
             self._link_chain(art, chain)
