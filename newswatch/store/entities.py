@@ -91,7 +91,7 @@ class EntityStore:
 
         found = {name for s, e, name in new_names.candidates(text, art.language)
                  if not any(a < e and s < b for a, b, _ in known_spans)}
-        confirmed = False
+        confirmed: dict[int, list[tuple[str, str]]] = {}  # first article -> names it now gets
         for name in sorted(found):
             row = self.conn.execute("SELECT articles, first_article FROM name_candidates WHERE text = ?",
                                     (name,)).fetchone()
@@ -106,8 +106,31 @@ class EntityStore:
                 kind = new_names.guess_type(name, places.load())
                 if kind is not None:
                     self._known.add(name, kind)
-                    confirmed = True
-        return confirmed
+                    confirmed.setdefault(row["first_article"], []).append((name, kind))
+        for first, names in confirmed.items():
+            self._name_first_witness(first, names)
+        return bool(confirmed)
+
+    def _name_first_witness(self, article_id: int, names: list[tuple[str, str]]) -> None:
+        """The stored article that met newly confirmed names first gets them too (mentions, entity links)."""
+        from ..analysis import entities as recognizer
+        from ..documents import RawDocument
+
+        row = self.conn.execute("SELECT text, language FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return
+        finder = KnownNames()
+        for name, kind in names:
+            finder.add(name, kind)
+        text = recognizer.model_text(row["text"] or "")
+        taken = self.conn.execute('SELECT start, "end" FROM mentions WHERE article_id = ?', (article_id,)).fetchall()
+        spans = [(s, e, label) for s, e, label in finder.find(text) if not any(a < e and s < b for a, b in taken)]
+        if not spans:
+            return
+        art = Article(RawDocument(origin="", format="text", text=text), text=text, language=row["language"])
+        recognizer.analyse(art, spans)
+        for entity_id in self._store_names(article_id, art):
+            self._refresh_display_name(entity_id)
 
     def _copies(self, other_id: int, art: Article, threshold: float) -> bool:
         """Whether ``art`` is a near-duplicate of a stored article, by their MinHash signatures."""

@@ -210,14 +210,8 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
                 results[index] = AddResult(cur.lastrowid, False)
         return [results[i] for i in range(len(articles))]
 
-    def _insert_analysis(self, article_id: int, art: Article) -> None:
-        """Dates, entity mentions (linked to corpus entities) and quotes of one article."""
-        self.conn.executemany(
-            'INSERT OR IGNORE INTO article_dates (article_id, start, "end", text, value, date_from, date_to)'
-            " VALUES (?,?,?,?,?,?,?)",
-            [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
-        )
-        self._find_known_names(article_id, art)
+    def _store_names(self, article_id: int, art: Article) -> set[int]:
+        """Link the article's name chains to corpus entities and write its mentions; the entities touched."""
         self._retype_places(art)
         for chain in art.chains:
             self._link_chain(art, chain)
@@ -238,7 +232,17 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, WebViews, Store
         mention_counts = Counter(r[6] for r in rows)
         self.conn.executemany("UPDATE entities SET mentions = mentions + ?, articles = articles + 1 WHERE id = ?",
                               [(n, e) for e, n in mention_counts.items()])
-        touched = set(mention_counts)
+        return set(mention_counts)
+
+    def _insert_analysis(self, article_id: int, art: Article) -> None:
+        """Dates, entity mentions (linked to corpus entities) and quotes of one article."""
+        self.conn.executemany(
+            'INSERT OR IGNORE INTO article_dates (article_id, start, "end", text, value, date_from, date_to)'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
+        )
+        self._find_known_names(article_id, art)
+        touched = self._store_names(article_id, art)
         self.conn.executemany(
             'INSERT INTO quotes (article_id, start, "end", text, cue, direct, speaker_text, speaker_start,'
             " speaker_end, speaker_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
