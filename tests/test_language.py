@@ -19,3 +19,13 @@ def test_too_little_text_is_unknown_not_a_guess():
 
 def test_declared_codes_are_normalised():
     assert normalise_code("en-GB") == "en" and normalise_code("PT_br") == "pt" and normalise_code("") is None
+
+
+def test_slovak_is_slovak_and_czech_is_czech():
+    from newswatch.analysis.language import detect_language
+    from newswatch.config import DEFAULT_LANGUAGES
+
+    slovak = "Lavína zasypala dvoch lyžiarov v Nízkych Tatrách, záchranári ich po hodine vyslobodili živých."
+    czech = "Lavina zasypala dva lyžaře v Krkonoších, záchranáři je po hodině vyprostili živé."
+    assert detect_language(slovak, DEFAULT_LANGUAGES) == "sk"
+    assert detect_language(czech, DEFAULT_LANGUAGES) == "cs"
