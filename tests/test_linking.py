@@ -1,6 +1,7 @@
 """Near-duplicates, events, stories and compare, through the API and the CLI."""
 
 import json
+from datetime import date
 
 import numpy as np
 import pytest
@@ -223,3 +224,20 @@ def test_a_large_cluster_of_everything_gives_no_evidence_of_belonging():
     # The same name carried by most of a small event's articles is evidence.
     event = ev.Cluster(2, vectors[0] * 3, 3, {7: 5.0}, {})
     assert ev.pair_features(article, event)["entity_share"] > 0.8
+
+
+def test_a_story_loaded_with_only_the_articles_entities_gives_the_same_evidence():
+    """Linking reads a large story's entity weights only for the article's own entities, plus their total."""
+    rng = np.random.default_rng(3)
+    story = ev.Cluster(1, rng.normal(size=8).astype(np.float32), 40,
+                       {e: float(w) for e, w in zip(range(1, 300), rng.uniform(0.1, 5, 299))},
+                       {"nato": 3.0, "summit": 1.5}, date(2024, 1, 1), date(2024, 3, 1))
+    article = ev.Features(rng.normal(size=8).astype(np.float32), {"nato": 0.8, "vilnius": 0.6},
+                          {5: 2.0, 17: 1.0, 400: 3.0}, {5: "PERSON", 17: "PLACE", 400: "PERSON"},
+                          date(2024, 3, 2), None, 300, np.zeros(8, np.float32))
+    partial = ev.Cluster(1, story.vector_sum, 40, {e: story.entities[e] for e in (5, 17) if e in story.entities},
+                         dict(story.terms), story.first, story.last, sum(story.entities.values()))
+    full_features, partial_features = ev.pair_features(article, story), ev.pair_features(article, partial)
+    assert full_features.keys() == partial_features.keys()
+    for name in full_features:
+        assert abs(full_features[name] - partial_features[name]) < 1e-9, name

@@ -110,6 +110,14 @@ class Cluster:
     terms: dict[str, float] = field(default_factory=dict)  # summed TF-IDF vectors, heaviest terms
     first: date | None = None
     last: date | None = None
+    #: The sum of all entity weights when ``entities`` holds only some of them (a large story loaded
+    #: for one article needs only that article's entities and this total); None: ``entities`` is complete.
+    entity_total: float | None = None
+
+    @property
+    def entity_mass(self) -> float:
+        """The sum of the cluster's entity weights."""
+        return self.entity_total if self.entity_total is not None else sum(self.entities.values())
 
     def direction(self, background: np.ndarray | None) -> np.ndarray:
         """The members' mean embedding measured from the corpus's mean, unit length (zeros when empty)."""
@@ -123,6 +131,8 @@ class Cluster:
         self.size += 1
         for e, w in f.entities.items():
             self.entities[e] = self.entities.get(e, 0.0) + w
+        if self.entity_total is not None:
+            self.entity_total += sum(f.entities.values())
         self.terms = lexical.add_into(self.terms, f.terms)
         if f.span is not None:
             lo, hi = f.span
@@ -130,6 +140,8 @@ class Cluster:
             self.last = hi if self.last is None or hi > self.last else self.last
 
     def merge(self, other: Cluster) -> None:
+        if self.entity_total is not None or other.entity_total is not None:
+            raise ValueError("merging needs both clusters' complete entity weights: load them without `only`")
         self.vector_sum = self.vector_sum + other.vector_sum
         self.size += other.size
         for e, w in other.entities.items():
@@ -218,8 +230,10 @@ def _share(weights: dict[int, float], other: dict[int, float]) -> float:
 def pair_features(f: Features, c: Cluster, entity_types: dict[int, str] | None = None) -> dict[str, float]:
     """The evidence that article ``f`` belongs to cluster ``c``, by name (see the module's docstring)."""
     types = entity_types if entity_types is not None else f.entity_types
-    has_entities = bool(f.entities) and bool(c.entities)
-    cluster_mass = {e: w / max(c.size, 1) for e, w in c.entities.items()}
+    size = max(c.size, 1)
+    total_mass = c.entity_mass / size
+    has_entities = bool(f.entities) and total_mass > 0
+    cluster_mass = {e: w / size for e, w in c.entities.items()}
     persons = {e: w for e, w in f.entities.items() if types.get(e) == "PERSON"}
     places = {e: w for e, w in f.entities.items() if types.get(e) == "PLACE"}
     gap = day_gap(f.span, (c.first, c.last))
@@ -227,7 +241,7 @@ def pair_features(f: Features, c: Cluster, entity_types: dict[int, str] | None =
         "embedding": max(0.0, float(np.dot(f.direction, c.direction(f.background)))),
         "lexical": lexical.cosine(f.terms, c.terms),
         "entity_share": _share(f.entities, cluster_mass) if has_entities else 0.0,
-        "entity_cover": _share(cluster_mass, f.entities) if has_entities else 0.0,
+        "entity_cover": _overlap(f.entities, cluster_mass) / total_mass if has_entities else 0.0,
         "person_share": _share(persons, cluster_mass) if persons and cluster_mass else 0.0,
         "place_share": _share(places, cluster_mass) if places and cluster_mass else 0.0,
         "no_entities": 0.0 if has_entities else 1.0,
