@@ -157,7 +157,18 @@ def attested_acronyms(variants: list[str]) -> set[str]:
     >>> sorted(attested_acronyms(["NATO", "North Atlantic Treaty Organization", "NC"]))
     ['nato']
     """
-    return {acronym_key(s) for s in variants for long in variants if is_acronym_of(s, long)}
+    shorts = [s for s in variants if _could_be_acronym(s)]
+    if not shorts:
+        return set()
+    # Each long variant's initials once, not once per pair: an entity can have hundreds of spellings.
+    initials = {acronym(long) for long in variants} - {""}
+    return {acronym_key(s) for s in shorts if s.replace(".", "").strip().lower() in initials
+            and any(is_acronym_of(s, long) for long in variants)}
+
+
+def _could_be_acronym(text: str) -> bool:
+    s = text.replace(".", "").strip()
+    return s.isupper() and 2 <= len(s) <= 8
 
 
 def names_match(a: str, b: str, acronyms: bool = True) -> bool:

@@ -153,13 +153,20 @@ class EntityStore:
                 "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ?"
                 " ORDER BY e.mentions DESC, e.id LIMIT ?", (key, CANDIDATES_PER_KEY)))
         ids = list(dict.fromkeys(ids))
-        out = []
-        for entity_id in ids:
-            kind, count = self.conn.execute("SELECT type, mentions FROM entities WHERE id = ?", (entity_id,)).fetchone()
-            variants = [r[0] for r in self.conn.execute("SELECT text FROM entity_variants WHERE entity_id = ?",
-                                                        (entity_id,))]
-            out.append(linking.Candidate(entity_id, kind, variants, count))
-        return out
+        if not ids:
+            return []
+        # Two queries for all candidates (not two per candidate), in chunks SQLite's parameter limit allows.
+        rows: dict[int, tuple[str, int]] = {}
+        variants: dict[int, list[str]] = {i: [] for i in ids}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.update((r[0], (r[1], r[2])) for r in self.conn.execute(
+                f"SELECT id, type, mentions FROM entities WHERE id IN ({marks})", chunk))
+            for entity_id, text in self.conn.execute(f"SELECT entity_id, text FROM entity_variants"
+                                                     f" WHERE entity_id IN ({marks}) ORDER BY entity_id, text", chunk):
+                variants[entity_id].append(text)
+        return [linking.Candidate(i, rows[i][0], variants[i], rows[i][1]) for i in ids if i in rows]
 
     def _current_entity(self, entity_id: int) -> int:
         while entity_id in self._merged:
