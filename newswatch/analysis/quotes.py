@@ -14,15 +14,9 @@ Quoted words with no cue (scare quotes such as Russia's “negative behavior”)
 are not quotes of anyone. A name that characterises something in quotation
 marks ("Judge Mosman called it “distasteful”") is that name's quote.
 
-Typography: “...” and "..." (a straight opening mark may close with ”),
-«...» and « ... » (French, Spanish), „...“ and »...« (German), 「...」
-(Japanese, Chinese). French, German and Spanish articles are read with their
-own cue verbs and word order (« ... », a déclaré X / a-t-il ajouté;
-„...“, sagte X / so X; «...», dijo X), speakers being names, pronouns or a
-determiner phrase in that language (``SPEECH``). Indirect speech is read in
-English only.
-
-Indirect speech is found per sentence: "X said (on Friday) that ...",
+Which marks, cue verbs and speaker phrases count, per language, is
+``analysis.speech``'s business. Indirect speech is read in English only,
+per sentence: "X said (on Friday) that ...",
 "X says the ...", "X warned of ...", "According to X, ...", and a trailing or
 parenthetical "..., he said, ...".
 
@@ -41,101 +35,12 @@ import re
 
 from ..config import ANALYSED_CHARS
 from ..documents import Article, Quote
-from . import names
-from .entities import ROLE_HEADS, ROLE_MODIFIERS
+from . import names, speech
+from .entities import ROLE_HEADS
 
-CUE_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|warned|warns|insisted|"
-    "insists|argued|argues|asked|asks|wrote|writes|continued|continues|recalled|recalls|declared|declares|"
-    "announced|announces|replied|replies|responded|remarked|commented|acknowledged|acknowledges|admitted|"
-    "admits|claimed|claims|stressed|stresses|emphasised|emphasized|urged|urges|concluded|observed|quipped|"
-    "tweeted|posted|reminded|suggested|suggests|predicted|believes|believed|thinks|thought|conceded|concedes|"
-    "confirmed|confirms|denied|denies|maintained|maintains|reiterated|reiterates|vowed|vows|promised|promises|"
-    "pledged|cautioned|estimated|estimates|testified|alleged|alleges|contended|contends|countered|agreed|agrees|"
-    "reports|reported|complained|complains|lamented|laments|boasted|joked|revealed|disclosed|indicated|signaled|"
-    "signalled|hinted|mentioned|pointed out|points out|predicts|recounted|conceded|objected|retorted|fumed|"
-    "shouted|whispered|wondered|questioned|assured|informed|reassured|warned of|spoke of|complained of"
-)
-#: Participles that attribute to the subject of the sentence: "X left, saying “...”".
-PARTICIPLES = "saying|adding|noting|writing|arguing|warning|insisting|explaining|declaring|telling [\\w ]{1,25}?"
-_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "one", "another"}
-#: "he", "she" in the languages read: resolved to the person the paragraphs around are about.
-_PERSONAL = {"he", "she", "il", "elle", "er", "sie", "él", "ella"}
-#: Capital letters, Latin with accents included ("Émile", "Ángela", "Łukasz").
-UPPER = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
-#: Each opening mark and the marks that close it. A straight " may close with ” (mixed typography is
-#: common); „ closes with “ (German) or ” ; » opens only German's »...« (a French » closes).
-_CLOSERS = {"“": '”"“', '"': '"”', "«": "»", "„": "“”", "»": "«", "「": "」", "『": "』"}
-_OPENERS = "".join(_CLOSERS)
-
-_ROLE_WORDS = "|".join(sorted(ROLE_HEADS | ROLE_MODIFIERS, key=len, reverse=True))
-# One capitalised word: "U.S." and "Gen." keep their full stops, "Iraq." (a sentence's end) does not.
-_NAME_WORD = rf"[{UPPER}](?:[\w'’-]|\.(?=\w))*(?:(?<![a-z]{{3}})\.)?"
-#: Capitalised words that open a sentence, not a name.
-_SENTENCE_OPENERS = ("Still|In|On|At|When|While|After|Before|Having|Despite|Shortly|But|And|However|Although|If|As|"
-                     "For|With|Yet|So|Then|Meanwhile|Later|Earlier|Since|Until|During|Once|Now|Today|Yesterday|"
-                     "Instead|Also|Even|Only|Asked|Speaking|Last|Next|This|That|These|Those|There|Here")
-_NAME = (rf"(?!(?:{_SENTENCE_OPENERS})\b){_NAME_WORD}"
-         rf"(?:\s+(?:{_NAME_WORD}|of|the|de|van|von|al|(?:{_ROLE_WORDS})\b)){{0,7}}")
-_SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|"
-            rf"{_NAME}['’]s?\s+(?:[\w-]+\s+){{0,3}}(?:{_ROLE_WORDS})\b|"  # "Sanders's campaign manager"
-            r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ne|[Aa]nother)\s+(?:[\w'’.-]+\s+){0,5}?[\w'’-]+|"
-            rf"(?:(?:{_ROLE_WORDS}|then|longtime|retired)\s+){{1,4}}{_NAME}|"  # "former Florida governor Jeb Bush"
-            rf"{_NAME})")
-# Between a speaker and the cue: "(D-Ill.)", ", 22, of Flint, Mich.,", ", the city's emergency director,"
-_APPOSITIVE = r"(?:\s*\([^()\n]{1,30}\),?)?(?:(?:,\s+[^,;:“”\"()\n]{1,150}){1,4},)?"
-_AUX = r"(?:\s+(?:has|had|have|also|then|later|again|repeatedly|once|\w+ and))?"
-_CUE = rf"(?:{CUE_VERBS})"
-# after a closing mark: ", Stoltenberg told journalists" / ", said Stoltenberg" / ", according to X" / "— X"
-_AFTER = re.compile(
-    rf"\s*,?\s*(?:(?P<cue1>{_CUE})\s+(?P<spk1>{_SPEAKER})"
-    rf"|(?P<spk2>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue2>{_CUE})"
-    rf"|(?:[\w'’.-]+\s+){{1,5}}?(?P<spk5>{_NAME}){_APPOSITIVE}{_AUX}\s+(?P<cue5>{_CUE})"
-    rf"|(?P<cue3>according to)\s+(?P<spk3>{_SPEAKER})"
-    rf"|[—–]\s*(?P<spk4>{_SPEAKER}))\b")
-# before an opening mark: "Lavrov said: “" / "Lavrov told reporters, “"
-_BEFORE = re.compile(
-    rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})(?:,?\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$")
-# ", saying: “" before a quote, the speaker being the sentence's subject
-_PARTICIPLE_BEFORE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s*[:,]?\s*$"
-                                rf"|,\s*(?P<cue2>calling|describing|dubbing|labell?ing|branding)(?:\s+[\w'’-]+){{1,4}}?\s+$")
-_SUBJECT = re.compile(rf"^(?:(?:But|And|However|Meanwhile|Later|Earlier|Then|Still|Yet)[,]?\s+)?(?P<spk>{_SPEAKER})\b")
-# A sentence of its own before the quote: "..., digital consultant Phil Musser says. “...”"
-_BEFORE_SENTENCE = re.compile(rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})\.\s*$")
-# The cue first: "Stated Stone: “...”", "Continued Stone:"
-_INVERTED = re.compile(rf"(?:^|(?<=[.!?”\"\n]))\s*(?P<cue>Said|Says|Stated|Continued|Added|Wrote|Explained|Asked|"
-                       rf"Noted|Declared|Recalled)\s+(?P<spk>{_NAME})\s*[:,]\s*$")
-# A name's words quoted inside its own sentence: "Judge Mosman called it “distasteful”", "Sanders also
-# pledged to “bring our political revolution”". Names only: "a group called “X”" is no one's quote.
-_CHARACTERISES = re.compile(
-    rf"(?P<spk>{_NAME}){_APPOSITIVE}{_AUX}\s+(?P<cue>called|calls|dubbed|dubs|labell?ed|labels|branded|brands|termed|"
-    rf"terms|described|describes|accused|accuses|blamed|praised|criticized|criticised|mocked|dismissed|defended|"
-    rf"{CUE_VERBS})(?:\s+[\w'’-]+){{0,8}}?\s+$")
-# "According to HuffPo: “...”"
-_ACCORDING_BEFORE = re.compile(rf"(?P<cue>[Aa]ccording to)\s+(?P<spk>{_SPEAKER})\s*[:,]\s*$")
-# A name and a colon: "Clinton: “Our goal is ...”", "- Mark Blumenthal and Jon Cohen: “..."
-_NAME_COLON = re.compile(rf"(?:^|(?<=[.!?”\"\n])|(?<=[-—–]))\s*(?P<spk>{_NAME})(?P<cue>\s*:)\s*$")
-# The quote's paragraph followed by a signature line: "- Bernie Sanders."
-_SIGNATURE = re.compile(rf"[ \t]*\n+[ \t]*[—–-][ \t]*(?P<spk>{_NAME})\.?[ \t]*(?:\n|$)")
-# indirect speech inside one sentence
-_SUBJECT_CUE = (
-    rf"(?:^(?:\([^)]{{1,40}}\)\s*[—–-]\s*)?\(?|(?<=[,;]\s))(?:But\s+|And\s+|However,\s+|Meanwhile,\s+)?"
-    rf"(?P<spk>{_SPEAKER}){_APPOSITIVE}{_AUX}\s+(?P<cue>{_CUE})")
-# "X said (on Friday, in Munich) that ...": the first "that" within reach opens the content
-_INDIRECT_THAT = re.compile(
-    _SUBJECT_CUE + rf"(?:\s+(?:(?!\b(?:and|but|{CUE_VERBS})\b)[^.“”\"]){{0,60}}?)?\s+that\s+(?P<content>[^\s].*)$")
-# "X says the alliance is ...", "X warned of ...": content right after the cue
-_INDIRECT = re.compile(
-    _SUBJECT_CUE + r"\s+(?!(?:on|in|at|during|after|before|for|to|with|from|by|when|while|it|so|and|but|nothing)\b)"
-    r"(?P<content>[^\s].*)$")
-_ACCORDING = re.compile(rf"^(?P<cue>According to)\s+(?P<spk>{_SPEAKER}),\s+(?P<content>.+)$")
-_TRAILING = re.compile(rf"^(?P<c1>.+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?:,\s+(?P<c2>.+?)|\s+[^,]{{0,40}}?)?[.!?]?$")
-# "Mook refused to speculate, adding that he would be on vacation."
-_PARTICIPLE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s+(?:that\s+)?(?P<content>[^“”\"].{{9,}})$")
 # The ending is optional rather than "or end of text", so a long line without
 # one is matched once, not retried from every position (which was quadratic).
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’]?)?")
-_QUOTE_OPEN = re.compile("[“\"«„»「『]")
 #: How far from a quote mark its speaker and cue are looked for, and how far a
 #: paragraph's edges are looked for: bounded, so many quotes cost linear time.
 CUE_REACH = 400
@@ -143,80 +48,7 @@ PARAGRAPH_REACH = 5000
 #: A "sentence" longer than this is not prose (a table, a list run together) and is not read for indirect speech.
 LONGEST_SENTENCE = 2000
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Jr|Sr|Prof|Capt|Lt|Col|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)|\b[A-Z])\.$")
-#: Words that make a cue-like verb not speech ("said" as an adjective is rare; these are subjects that never speak).
-_NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"}
 
-
-# -- French, German and Spanish ---------------------------------------------------
-
-#: Per language: cue verbs (a quote's speaker follows them, or precedes them before a colon), the
-#: words that say "according to", pronouns, determiners, and the inverted pronoun forms ("a-t-il dit").
-SPEECH = {
-    "fr": {
-        "verbs": "déclaré|dit|affirmé|ajouté|expliqué|indiqué|souligné|estimé|assuré|précisé|rappelé|lancé|martelé|"
-                 "insisté|reconnu|averti|confié|répondu|poursuivi|commenté|déploré|dénoncé|jugé|admis|écrit|tweeté|"
-                 "prévenu|annoncé|résumé|raconté|déclare|dit|affirme|ajoute|explique|indique|souligne|estime|assure|"
-                 "précise|rappelle|lance|poursuit|confie|répond|insiste|reconnaît|avertit|juge|déplore|dénonce|"
-                 "écrit|prévient|annonce|résume|raconte|martèle|commente",
-        "auxiliary": "a|avait|ont|avaient",
-        "according": "selon|d'après|d’après",
-        "pronouns": "il|elle|ils|elles",
-        "determiners": "le|la|les|l'|l’|un|une|son|sa|ses|leur|leurs|ce|cette",
-        "inverted": r"(?:(?:a|avait)-t-|(?:{verbs})-(?:t-)?)(?:il|elle|ils|elles)\b(?:\s+(?:{verbs}))?",
-    },
-    "de": {
-        "verbs": "sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|fügte|fügt|warnte|warnt|"
-                 "schrieb|schreibt|teilte|teilt|kritisierte|kritisiert|forderte|fordert|räumte|berichtete|"
-                 "bestätigte|bestätigt|versicherte|unterstrich|antwortete|ergänzte|ergänzt|erläuterte|mahnte|"
-                 "bekräftigte|sprach|twitterte|schilderte|hieß",
-        "auxiliary": "",
-        "according": "so|laut|nach Angaben von",
-        "pronouns": "er|sie",
-        "determiners": "der|die|das|ein|eine|dessen|deren|sein|seine|ihr|ihre",
-        "inverted": "",
-    },
-    "es": {
-        "verbs": "dijo|dice|afirmó|afirma|declaró|declara|explicó|explica|aseguró|asegura|señaló|señala|añadió|"
-                 "añade|agregó|agrega|indicó|indica|subrayó|subraya|destacó|destaca|advirtió|advierte|sostuvo|"
-                 "sostiene|manifestó|comentó|expresó|respondió|insistió|reconoció|apuntó|recalcó|precisó|admitió|"
-                 "denunció|escribió|dijeron|afirmaron|aseveró|puntualizó|sentenció|lamentó",
-        "auxiliary": "ha|había|han",
-        "according": "según",
-        "pronouns": "él|ella|ellos|ellas",
-        "determiners": "el|la|los|las|un|una|su|sus|este|esta",
-        "inverted": "",
-    },
-}
-_FOREIGN_NAME = (rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|du|des|del|della|di|da|dos|van|von|der|den|zu|"
-                 rf"al|el|la|le)\b){{0,5}}")
-
-
-class _DirectRules:
-    """The two patterns that find a direct quote's speaker in one language: after the quote and before it."""
-
-    def __init__(self, after: re.Pattern, before: re.Pattern, extra_before: tuple[re.Pattern, ...] = ()):
-        self.after, self.before, self.extra_before = after, before, extra_before
-
-
-def _foreign_rules(spec: dict) -> _DirectRules:
-    verbs = spec["verbs"]
-    pronoun = rf"(?i:{spec['pronouns']})\b"
-    speaker = (rf"(?:{pronoun}|(?i:{spec['determiners']})\s*(?:[\w'’.-]+\s+){{0,4}}?[\w'’-]+|{_FOREIGN_NAME})")
-    aux = rf"(?:(?:{spec['auxiliary']})\s+)?" if spec["auxiliary"] else ""
-    cue = rf"{aux}(?:{verbs})"
-    inverted = spec["inverted"].format(verbs=verbs)
-    after = (rf"\s*[,—–]?\s*(?:(?P<cue1>{cue})\s+(?P<spk1>{speaker})"
-             rf"|(?P<cue3>{spec['according']})\s+(?P<spk3>{speaker})")
-    if inverted:  # "a-t-il déclaré": the pronoun inside the cue is the speaker
-        after += rf"|(?P<cue2>{inverted.replace('(?:il|elle|ils|elles)', '(?P<spk2>il|elle|ils|elles)')})"
-    after += r")"
-    before = rf"(?P<spk>{speaker}){_APPOSITIVE}\s+(?P<cue>{cue})(?:\s+[\w'’-]+){{0,4}}?\s*[:,]\s*$"
-    return _DirectRules(re.compile(after), re.compile(before))
-
-
-_RULES = {"en": _DirectRules(_AFTER, _BEFORE, (_BEFORE_SENTENCE, _INVERTED, _CHARACTERISES, _ACCORDING_BEFORE,
-                                                  _NAME_COLON))}
-_RULES.update({language: _foreign_rules(spec) for language, spec in SPEECH.items()})
 
 
 # -- sentences ----------------------------------------------------------------
@@ -255,7 +87,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
     spans = []
     i = 0
     while True:
-        m = _QUOTE_OPEN.search(text, i)
+        m = speech.QUOTE_OPEN.search(text, i)
         if not m:
             break
         open_at = m.start()
@@ -263,7 +95,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
         if opener == "»" and (open_at + 1 >= len(text) or text[open_at + 1].isspace()):
             i = open_at + 1  # a French closing mark, not German's »opening«
             continue
-        closers = _CLOSERS[opener]
+        closers = speech.CLOSERS[opener]
         j = open_at + 1
         end = None
         while j < len(text):
@@ -325,7 +157,7 @@ def _is_title(text: str, start: int, end: int, para_start: int, mark_start: int)
 
 def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
     """Quotes in quotation marks that have a speaker, read with the language's cues (English when unknown)."""
-    rules = _RULES.get(language or "en")
+    rules = speech.RULES.get(language or "en")
     if rules is None:
         return []  # no cue words known for the language: an unattributed span is nobody's quote
     quotes: list[Quote] = []
@@ -365,19 +197,19 @@ def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
                 spk = (before.start("spk"), before.end("spk"))
                 cue = before.group("cue")
         if spk is None and language in (None, "en"):
-            participle = _PARTICIPLE_BEFORE.search(text, reach, mark_start)
+            participle = speech.PARTICIPLE_BEFORE.search(text, reach, mark_start)
             if participle:
                 sent_start = _sentence_start(text, participle.start())
-                subject = _SUBJECT.match(text, sent_start, participle.start())
+                subject = speech.SUBJECT.match(text, sent_start, participle.start())
                 if subject:
                     spk = (subject.start("spk"), subject.end("spk"))
                     cue = participle.group("cue") or participle.group("cue2")
         if spk is None and language in (None, "en") and mark_end == para_end:
-            signature = _SIGNATURE.match(text, mark_end, min(len(text), mark_end + 200))
+            signature = speech.SIGNATURE.match(text, mark_end, min(len(text), mark_end + 200))
             if signature:
                 spk = (signature.start("spk"), signature.end("spk"))
                 cue = "—"
-        if spk is not None and text[spk[0]:spk[1]].lower() in _NOT_SPEAKERS:
+        if spk is not None and text[spk[0]:spk[1]].lower() in speech.NOT_SPEAKERS:
             spk = None
         if spk is None:
             continue
@@ -405,23 +237,23 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
         if before >= 0 and merged[before][1] > s_start:
             continue
         found = None
-        m = _ACCORDING.match(sentence)
+        m = speech.ACCORDING.match(sentence)
         if m:
             found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("content"), len(sentence))
-        for pattern in (_INDIRECT_THAT, _INDIRECT):
+        for pattern in (speech.INDIRECT_THAT, speech.INDIRECT):
             if found is not None:
                 break
             m = pattern.search(sentence)
-            if m and m.group("spk").lower() not in _NOT_SPEAKERS:
+            if m and m.group("spk").lower() not in speech.NOT_SPEAKERS:
                 found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("content"), len(sentence))
         if found is None:
-            m = _PARTICIPLE.search(sentence)
-            subject = _SUBJECT.match(sentence) if m else None
-            if m and subject and subject.group("spk").lower() not in _NOT_SPEAKERS:
+            m = speech.PARTICIPLE.search(sentence)
+            subject = speech.SUBJECT.match(sentence) if m else None
+            if m and subject and subject.group("spk").lower() not in speech.NOT_SPEAKERS:
                 found = (subject.start("spk"), subject.end("spk"), m.group("cue"), m.start("content"), len(sentence))
         if found is None:
-            m = _TRAILING.match(sentence)
-            if m and m.group("spk").lower() not in _NOT_SPEAKERS:
+            m = speech.TRAILING.match(sentence)
+            if m and m.group("spk").lower() not in speech.NOT_SPEAKERS:
                 end = m.end("c2") if m.group("c2") else m.end("c1")
                 found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("c1"), end)
         if found is None:
@@ -474,7 +306,7 @@ def _people_before(article: Article, mentions: _Mentions, pos: int) -> list[int]
 
 def _by_role(article: Article, phrase: str) -> int | None:
     words = names.fold(phrase).split()
-    if words and words[0] in _DETERMINERS:
+    if words and words[0] in speech.DETERMINERS:
         words = words[1:]
     if not words:
         return None
@@ -492,10 +324,10 @@ def resolve_speakers(article: Article) -> None:
         low = phrase.lower()
         words = low.split()
         head = words[:words.index("of")] if "of" in words else words
-        nominal = bool(words) and words[0] in _DETERMINERS and any(w in ROLE_HEADS for w in head)
+        nominal = bool(words) and words[0] in speech.DETERMINERS and any(w in ROLE_HEADS for w in head)
         chain = _mention_chain_in(mentions, q.speaker_start, q.speaker_end, people_only=nominal)
-        if chain is None and (low in _PERSONAL or nominal):
-            chain = _by_role(article, phrase) if low not in _PERSONAL else None
+        if chain is None and (low in speech.PERSONAL or nominal):
+            chain = _by_role(article, phrase) if low not in speech.PERSONAL else None
             if chain is None:
                 recent = _people_before(article, mentions, q.speaker_start)
                 distinct = set(recent)
