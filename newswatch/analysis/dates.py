@@ -443,9 +443,9 @@ _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, _Context], Resolved | None
     (re.compile(rf"\b{_MOD}(?P<mon>{_MONTH_ALONE})(?:\s+of)?,?\s+(?P<year>{_YEAR})\b"), _h_month_year),
     # A month on its own; "May" only after a word that makes it a month.
     (re.compile(rf"\b{_MOD}(?:(?P<rel>(?i:last|next|this))\s+)?(?P<mon>(?!May\b){_MONTH_ALONE})(?!\s*\d)\b"), _h_month),
-    (re.compile(rf"\b(?:(?i:in|since|until|by|during|from|through|early|late|mid)[\s-]+|(?P<rel>(?i:last|next|this))\s+)(?P<mon>May)\b(?!\s*\d)"), _h_month),
+    (re.compile(r"\b(?:(?i:in|since|until|by|during|from|through|early|late|mid)[\s-]+|(?P<rel>(?i:last|next|this))\s+)(?P<mon>May)\b(?!\s*\d)"), _h_month),
     (re.compile(rf"\b{_MOD}(?i:the\s+)?(?i:(?:fiscal|calendar)\s+)?(?P<year>{_YEAR})\b(?!'?s\b)"), _h_year),
-    (re.compile(rf"\b(?i:the\s+)?(?i:(?:early|late|mid)[\s-]+)?(?P<dec>(?:19|20)\d0)'?s\b"), _h_decade),
+    (re.compile(r"\b(?i:the\s+)?(?i:(?:early|late|mid)[\s-]+)?(?P<dec>(?:19|20)\d0)'?s\b"), _h_decade),
     (re.compile(r"\b(?:the day (?:before yesterday|after tomorrow)|today|tonight|yesterday|tomorrow|last night|this (?:morning|afternoon|evening))\b", _I), _h_dayword),
     (re.compile(rf"\b(?P<n>{_COUNT})\s+(?P<unit>{_UNIT})\s+(?P<dir>ago|earlier|before|from now|later)\b", _I), _h_ago),
     (re.compile(r"\b(?:(?:earlier|later|since|until|by|in|during|through|for the rest of)\s+)?(?:the\s+)?(?P<rel>last|next|this past|this|previous|following|current|coming)\s+"
