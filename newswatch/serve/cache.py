@@ -6,10 +6,16 @@ body of each successful GET, keyed by path and query, in a byte-bounded LRU,
 and drops everything as soon as any connection commits to the database
 (``PRAGMA data_version``, checked per request: one cheap statement). Uploads,
 job pages and static files (already cheap) pass through.
+
+Readers asking for the same page while it is being built wait for that one
+build instead of starting their own: after every commit (a watcher storing
+new articles while people read), fifty readers of the front page would
+otherwise build it fifty times at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 
 from ..store.search import ChangeProbe
@@ -26,7 +32,8 @@ class ResponseCache:
         self._probe = ChangeProbe(db_path)
         self._entries: OrderedDict[bytes, tuple[int, list, bytes]] = OrderedDict()
         self._bytes = 0
-        self.hits = self.misses = 0
+        self._building: dict[tuple[bytes, int], asyncio.Event] = {}
+        self.hits = self.misses = self.waits = 0
 
     async def __call__(self, scope, receive, send):
         if (scope["type"] != "http" or scope["method"] != "GET" or self.max_bytes <= 0
@@ -37,8 +44,12 @@ class ResponseCache:
             self._bytes = 0
         version = self._probe.seen
         key = scope["path"].encode("utf-8", "surrogateescape") + b"?" + scope.get("query_string", b"")
+        building = self._building.get((key, version))
+        if building is not None:  # someone is building this very page: wait, then answer from the cache
+            self.waits += 1
+            await building.wait()
         entry = self._entries.get(key)
-        if entry is not None:
+        if entry is not None and self._probe.seen == version:
             self._entries.move_to_end(key)
             self.hits += 1
             status, headers, body = entry
@@ -46,6 +57,15 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": body})
             return
         self.misses += 1
+        done = self._building.setdefault((key, version), asyncio.Event())
+        try:
+            await self._build(scope, receive, send, key, version)
+        finally:
+            if self._building.get((key, version)) is done:
+                del self._building[(key, version)]
+            done.set()
+
+    async def _build(self, scope, receive, send, key: bytes, version: int) -> None:
         captured: dict = {"parts": [], "complete": False}
 
         async def capturing_send(message):
