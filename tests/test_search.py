@@ -57,6 +57,7 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     con.execute("DROP TABLE entity_corrections")
     con.execute("DROP TABLE sources")
     con.execute("DROP TABLE name_candidates")
+    con.execute("DROP INDEX events_undated")
     for table in ("watchlists", "alerts", "alert_channels", "alert_deliveries"):
         con.execute(f"DROP TABLE {table}")
     for column in ("country", "latitude", "longitude"):

@@ -240,15 +240,24 @@ class CorpusLinker:
         if not ids:
             return []
         ordered = sorted(ids)
-        scored: list[tuple[float, int]] = []
+        found: list[tuple[int, bytes, int]] = []
         for i in range(0, len(ordered), 500):
             chunk = ordered[i:i + 500]
-            for cid, blob, size in self.conn.execute(
-                    f"SELECT id, vector_sum, articles FROM {table} WHERE id IN ({','.join('?' * len(chunk))})",
-                    chunk):
-                direction = ev.Cluster(cid, blob_vec(blob), size).direction(f.background)
-                scored.append((float(np.dot(f.direction, direction)), cid))
-        keep = sorted(cid for _, cid in sorted(scored, reverse=True)[:ev.SHORTLIST])
+            found.extend(self.conn.execute(
+                f"SELECT id, vector_sum, articles FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        # All centroids at once (as bench/train_linking.py's replay does): hundreds of candidates per article.
+        cids = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+        sums = np.frombuffer(b"".join(r[1] for r in found), dtype=np.float32).reshape(len(found), -1)
+        sizes = np.fromiter((r[2] for r in found), dtype=np.float32, count=len(found))
+        means = sums / np.maximum(sizes, 1)[:, None]
+        if f.background is not None:
+            means = means - f.background
+        means[sizes == 0] = 0.0  # an emptied cluster points nowhere
+        means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        scores = means @ f.direction
+        order = np.argsort(cids, kind="stable")
+        cids, scores = cids[order], scores[order]
+        keep = sorted(cids[np.argsort(-scores, kind="stable")[:ev.SHORTLIST]].tolist())
         rows = self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(keep))})", keep).fetchall()
         # Events are small and are compared whole when consolidating; stories only with this article.
         return self._clusters(table, rows, only=set(f.entities) if table == "stories" else None)
