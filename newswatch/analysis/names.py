@@ -141,7 +141,7 @@ def acronym(name: str) -> str:
 def is_acronym_of(short: str, long: str) -> bool:
     """'NATO' and 'North Atlantic Treaty Organization'; 'EU' and 'European Union'."""
     s = short.replace(".", "").strip()
-    if not (s.isupper() and 2 <= len(s) <= 8) or s.lower() in fold(long).split():
+    if not _could_be_acronym(short) or s.lower() in fold(long).split():
         return False  # "U.S. Stocks" is not what "US" stands for
     return acronym(long) == s.lower()
 

@@ -182,11 +182,11 @@ def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
         cue = spk = None
         after = rules.after.match(text, mark_end, para_end)
         if after:
-            for name, value in after.groupdict().items():
+            groups = after.groupdict()
+            for name, value in groups.items():
                 if name.startswith("spk") and value:
-                    n = name[3:]
                     spk = (after.start(name), after.end(name))
-                    found_cue = after.groupdict().get(f"cue{n}")
+                    found_cue = groups.get(f"cue{name[3:]}")
                     cue = found_cue if found_cue is not None else "—"
                     break
         for pattern in (rules.before, *rules.extra_before):
@@ -196,16 +196,16 @@ def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
             if before:
                 spk = (before.start("spk"), before.end("spk"))
                 cue = before.group("cue")
-        if spk is None and language in (None, "en"):
-            participle = speech.PARTICIPLE_BEFORE.search(text, reach, mark_start)
+        if spk is None and rules.participle_before is not None:
+            participle = rules.participle_before.search(text, reach, mark_start)
             if participle:
                 sent_start = _sentence_start(text, participle.start())
                 subject = speech.SUBJECT.match(text, sent_start, participle.start())
                 if subject:
                     spk = (subject.start("spk"), subject.end("spk"))
                     cue = participle.group("cue") or participle.group("cue2")
-        if spk is None and language in (None, "en") and mark_end == para_end:
-            signature = speech.SIGNATURE.match(text, mark_end, min(len(text), mark_end + 200))
+        if spk is None and rules.signature is not None and mark_end == para_end:
+            signature = rules.signature.match(text, mark_end, min(len(text), mark_end + 200))
             if signature:
                 spk = (signature.start("spk"), signature.end("spk"))
                 cue = "—"
@@ -344,8 +344,9 @@ def extract_quotes(article: Article) -> Article:
     text = article.text[:ANALYSED_CHARS]  # the part the names were read from
     direct = direct_quotes(text, article.language)
     taken = [(q.start, q.end) for q in direct]
-    # Indirect speech is read with English grammar only.
-    indirect = indirect_quotes(text, taken) if article.language in (None, "en") else []
+    # Indirect speech is read only where the language's rules say how (English).
+    rules = speech.RULES.get(article.language or "en")
+    indirect = indirect_quotes(text, taken) if rules is not None and rules.indirect else []
     article.quotes = sorted(direct + indirect, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names.

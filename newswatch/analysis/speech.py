@@ -162,10 +162,15 @@ _FOREIGN_NAME = (rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|du|des|del|della|di|da|
 
 
 class DirectRules:
-    """The two patterns that find a direct quote's speaker in one language: after the quote and before it."""
+    """How one language's speakers are found: after the quote, before it (``before`` then each of
+    ``extra_before``), and, where the language has them (English), a participle clause before the quote
+    (", saying: “"), a signature line after it, and indirect speech."""
 
-    def __init__(self, after: re.Pattern, before: re.Pattern, extra_before: tuple[re.Pattern, ...] = ()):
+    def __init__(self, after: re.Pattern, before: re.Pattern, extra_before: tuple[re.Pattern, ...] = (),
+                 participle_before: re.Pattern | None = None, signature: re.Pattern | None = None,
+                 indirect: bool = False):
         self.after, self.before, self.extra_before = after, before, extra_before
+        self.participle_before, self.signature, self.indirect = participle_before, signature, indirect
 
 
 def _foreign_rules(spec: dict) -> DirectRules:
@@ -185,5 +190,5 @@ def _foreign_rules(spec: dict) -> DirectRules:
 
 
 RULES = {"en": DirectRules(_AFTER, _BEFORE, (_BEFORE_SENTENCE, _INVERTED, _CHARACTERISES, _ACCORDING_BEFORE,
-                                                  _NAME_COLON))}
+                                             _NAME_COLON), PARTICIPLE_BEFORE, SIGNATURE, indirect=True)}
 RULES.update({language: _foreign_rules(spec) for language, spec in SPEECH.items()})

@@ -38,7 +38,7 @@ NOUN_CAPITALISING = frozenset({"de", "lb"})
 CONFIRMING_ARTICLES = 2
 MAX_WORDS = 4
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-#: Small words that may stand inside a name ("Juan de la Cruz", "Ursula von der Leyen").
+#: Small words that may stand inside a name ("Ursula von der Leyen", "Rafael van der Vaart").
 #: Not "al", "la", "del": they are as often "to the", "the", "of the" between two names.
 PARTICLES = frozenset("de dos du van von der den ter bin ibn".split())
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;…«»\"“”„(\n–—-]\s*|\n)$")

@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from ..analysis.features import jaccard
 from ..documents import Article
 from ..linking import duplicates as dup
 from ..linking import events as ev
@@ -77,7 +78,7 @@ class CorpusLinker:
         best, best_j = None, 0.0
         for other in candidates:
             blob = q("SELECT fingerprint FROM articles WHERE id = ?", (other,)).fetchone()[0]
-            j = float(np.count_nonzero(np.frombuffer(blob, dtype=np.uint64) == art.fingerprint)) / len(art.fingerprint)
+            j = jaccard(np.frombuffer(blob, dtype=np.uint64), art.fingerprint)
             if j >= dup.THRESHOLD and (j > best_j or (j == best_j and other < best)):
                 best, best_j = other, j
         self.conn.executemany("INSERT OR IGNORE INTO lsh_bands (key, article_id) VALUES (?,?)",

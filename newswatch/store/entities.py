@@ -22,6 +22,11 @@ from .views import _fold, _limit_sql
 CANDIDATES_PER_KEY = 50
 
 
+def _overlaps(start: int, end: int, spans) -> bool:
+    """Whether ``start:end`` overlaps any of ``spans`` (tuples whose first two items are start and end)."""
+    return any(a < end and start < b for a, b, *_ in spans)
+
+
 class EntityStore:
     def _retype_places(self, art: Article) -> None:
         """A one-word name the model called a person, that the gazetteer knows, is a place ("Keflavík")."""
@@ -64,7 +69,8 @@ class EntityStore:
 
         if not art.text or art.error is not None:
             return
-        if not title_case(art.text) and (art.chains or recognizer.language_model(art.language)):
+        has_model = recognizer.language_model(art.language) is not None
+        if not title_case(art.text) and (art.chains or has_model):
             return
         art.mentions, art.chains = [], []
         for quote in art.quotes:  # its speaker was one of the chains dropped
@@ -76,7 +82,7 @@ class EntityStore:
                 self._known.add(text, kind)
         text = recognizer.model_text(art.text)
         spans = self._known.find(text)
-        if not recognizer.language_model(art.language) and self._confirm_new_names(art_id, art, text, spans):
+        if not has_model and self._confirm_new_names(art_id, art, text, spans):
             spans = self._known.find(text)
         if spans:
             recognizer.analyse(art, spans)
@@ -90,7 +96,7 @@ class EntityStore:
         from ..linking import new_names, places
 
         found = {name for s, e, name in new_names.candidates(text, art.language)
-                 if not any(a < e and s < b for a, b, _ in known_spans)}
+                 if not _overlaps(s, e, known_spans)}
         confirmed: dict[int, list[tuple[str, str]]] = {}  # first article -> names it now gets
         for name in sorted(found):
             row = self.conn.execute("SELECT articles, first_article FROM name_candidates WHERE text = ?",
@@ -124,7 +130,7 @@ class EntityStore:
             finder.add(name, kind)
         text = recognizer.model_text(row["text"] or "")
         taken = self.conn.execute('SELECT start, "end" FROM mentions WHERE article_id = ?', (article_id,)).fetchall()
-        spans = [(s, e, label) for s, e, label in finder.find(text) if not any(a < e and s < b for a, b in taken)]
+        spans = [(s, e, label) for s, e, label in finder.find(text) if not _overlaps(s, e, taken)]
         if not spans:
             return
         art = Article(RawDocument(origin="", format="text", text=text), text=text, language=row["language"])
@@ -136,11 +142,12 @@ class EntityStore:
         """Whether ``art`` is a near-duplicate of a stored article, by their MinHash signatures."""
         import numpy as np
 
+        from ..analysis.features import jaccard
+
         row = self.conn.execute("SELECT fingerprint FROM articles WHERE id = ?", (other_id,)).fetchone()
         if row is None or row[0] is None or art.fingerprint is None:
             return False
-        other = np.frombuffer(row[0], dtype=np.uint64)
-        return float(np.count_nonzero(other == art.fingerprint)) / len(other) >= threshold
+        return jaccard(np.frombuffer(row[0], dtype=np.uint64), art.fingerprint) >= threshold
 
     def _candidates(self, keys: set[str]) -> list[linking.Candidate]:
         if not keys:
