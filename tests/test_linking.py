@@ -9,6 +9,7 @@ import pytest
 import newswatch
 from newswatch.linking import duplicates as dup
 from newswatch.linking import events as ev
+from newswatch.store.corpus import CorpusLinker
 
 from .conftest import SEED_2017, SEED_2021, needs_seeds, write_jsonl
 
@@ -69,6 +70,34 @@ def test_copies_group_with_the_earliest_as_canonical_whatever_the_order(tmp_path
             listed = nw.articles(collapse=True)
             assert [a["external_id"] for a in listed] == ["orig", "flood"] and listed[0]["copies"] == 1
             assert nw.compare("orig", "copy")["duplicate"] is True
+
+
+def test_copies_are_found_across_writers_and_after_a_failed_batch(tmp_path, monkeypatch):
+    # Two handles on one database stand for two ingest processes: each keeps its near-duplicate index
+    # in memory, so each must see what the other stored, and a rolled-back batch must leave no trace.
+    reprint = BASE.replace("acting quickly", "acting fast") + " (Nordic Wire)"
+    other = ("Heavy rain flooded the centre of Valencia on Sunday, and the regional government opened "
+             "shelters for 2,000 people whose homes were damaged by the water.")
+    doomed = ("Lisbon's metro was shut for a day as workers struck over pay; the operator said talks with "
+              "the unions would resume next week.")
+    path = str(tmp_path / "w.db")
+    with newswatch.open(path) as first, newswatch.open(path) as second:
+        first.ingest_records([record("flood", other, "2024-01-25")])
+        real_link_event = CorpusLinker.link_event
+
+        def failing(self, article_id, art, copy_of):
+            if "Lisbon" in art.text:
+                raise RuntimeError("linking failed")
+            return real_link_event(self, article_id, art, copy_of)
+
+        monkeypatch.setattr(CorpusLinker, "link_event", failing)
+        report = first.ingest_records([record("strike", doomed, "2024-01-25")])
+        assert report.ingested == 0 and len(report.failed) == 1
+        monkeypatch.setattr(CorpusLinker, "link_event", real_link_event)
+        second.ingest_records([record("orig", BASE, "2024-01-25")])
+        first.ingest_records([record("copy", reprint, "2024-01-26")])
+        [group] = first.duplicates()
+        assert [group["canonical"]["external_id"]] + [c["external_id"] for c in group["copies"]] == ["orig", "copy"]
 
 
 def test_every_article_is_in_exactly_one_event_and_one_story(tmp_path):

@@ -75,3 +75,26 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
         failures = [f for round_ in range(8)
                     for f in pool.map(_open_and_close, [str(tmp_path / f"new{round_}.db")] * 4) if f]
     assert failures == []
+
+
+def test_copies_of_articles_stored_before_the_band_table_are_still_found(tmp_path):
+    # A database from before migration 0015 kept one row per LSH band in `lsh_bands`; its articles'
+    # keys are rebuilt from their signatures, so a copy arriving after the upgrade is still grouped.
+    path = str(tmp_path / "old.db")
+    text = ("Finnish police detained the tanker Eagle Crest in the Gulf of Finland on suspicion that it dragged "
+            "its anchor across the Balticlink data cable. Investigator Mikael Lindqvist said the anchor was "
+            "missing and the route matched the time and place of the damage.")
+    with newswatch.open(path) as nw:
+        nw.ingest_records([{"id": "orig", "text": text, "published": "2024-01-25", "source": "A"}])
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE article_bands")
+    con.execute("CREATE TABLE lsh_bands (key INTEGER NOT NULL, article_id INTEGER NOT NULL,"
+                " PRIMARY KEY (key, article_id)) WITHOUT ROWID")
+    con.execute("INSERT INTO lsh_bands VALUES (1, 1)")
+    con.execute("PRAGMA user_version = 14")
+    con.commit()
+    con.close()
+    with newswatch.open(path) as nw:
+        nw.ingest_records([{"id": "copy", "text": text + " (Nordic Wire)", "published": "2024-01-26", "source": "B"}])
+        [group] = nw.duplicates()
+        assert [group["canonical"]["external_id"], *(c["external_id"] for c in group["copies"])] == ["orig", "copy"]

@@ -40,6 +40,100 @@ def band_keys(signature: Sequence[int] | np.ndarray) -> list[int]:
     return keys
 
 
+class BandIndex:
+    """Which indexed signatures share at least one LSH band with a new one: the near-duplicate candidates.
+
+    Held in memory, 8 bytes per band (the low 32 bits of the key, and the
+    article id, below 2**32): 256 bytes per article, 26 MB at 100,000
+    articles. A stored
+    index keyed by band (a B-tree with 32 random inserts per article) was more
+    than half of what an ingest wrote to disk. A shortened key may now and
+    then meet an unrelated article: candidates are checked against their
+    signatures anyway.
+
+    New keys go to a small dictionary; it is folded into the sorted arrays
+    once it holds a quarter as many entries as they do, so adding costs
+    amortised O(log n) and a lookup is a binary search.
+
+    >>> index = BandIndex()
+    >>> index.add(1, band_keys(list(range(128))))
+    >>> index.add(2, band_keys(list(range(1000, 1128))))
+    >>> sorted(index.candidates(band_keys(list(range(4)) + [9] * 124)))
+    [1]
+    >>> len(index)
+    2
+    """
+
+    _FOLD_AT = 1 << 16  # pending entries before the first fold
+
+    def __init__(self):
+        self._keys = np.zeros(0, dtype=np.uint32)
+        self._ids = np.zeros(0, dtype=np.uint32)
+        self._pending: dict[int, list[int]] = {}
+        self._pending_count = 0
+        self._articles = 0
+
+    def __len__(self) -> int:
+        return self._articles
+
+    def add(self, article_id: int, keys: Sequence[int]) -> None:
+        for key in keys:
+            self._pending.setdefault(key & 0xFFFFFFFF, []).append(article_id)
+        self._pending_count += len(keys)
+        self._articles += 1
+        if self._pending_count >= max(self._FOLD_AT, len(self._keys) // 4):
+            self._fold()
+
+    def add_many(self, article_ids: np.ndarray, keys: np.ndarray) -> None:
+        """Many articles at once: ``keys`` has one row of band keys per id (int64)."""
+        if not len(article_ids):
+            return
+        self._fold()
+        short = (np.asarray(keys, dtype=np.int64) & 0xFFFFFFFF).astype(np.uint32).ravel()
+        ids = np.repeat(np.asarray(article_ids, dtype=np.uint32), keys.shape[1])
+        self._merge(short, ids)
+        self._articles += len(article_ids)
+
+    def candidates(self, keys: Sequence[int]) -> set[int]:
+        """Ids of indexed articles sharing a band with ``keys``."""
+        short = np.asarray([k & 0xFFFFFFFF for k in keys], dtype=np.uint32)
+        found: set[int] = set()
+        if len(self._keys):
+            lo = np.searchsorted(self._keys, short, "left")
+            hi = np.searchsorted(self._keys, short, "right")
+            for a, b in zip(lo.tolist(), hi.tolist()):
+                if b > a:
+                    found.update(self._ids[a:b].tolist())
+        for key in short.tolist():
+            found.update(self._pending.get(key, ()))
+        return found
+
+    def _fold(self) -> None:
+        if not self._pending:
+            return
+        keys = np.fromiter((k for k, ids in self._pending.items() for _ in ids), dtype=np.uint32,
+                           count=self._pending_count)
+        ids = np.fromiter((i for v in self._pending.values() for i in v), dtype=np.uint32,
+                          count=self._pending_count)
+        self._pending, self._pending_count = {}, 0
+        self._merge(keys, ids)
+
+    def _merge(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        keys = np.concatenate([self._keys, keys])
+        ids = np.concatenate([self._ids, ids])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._ids = keys[order], ids[order]
+
+
+def keys_blob(keys: Sequence[int]) -> bytes:
+    """Band keys as stored (little-endian int64)."""
+    return np.asarray(keys, dtype="<i8").tobytes()
+
+
+def blob_keys(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<i8")
+
+
 def utc_key(published: str | None) -> str:
     """Sortable UTC form of an ISO timestamp ('' when unknown); naive times are taken as UTC."""
     if not published:

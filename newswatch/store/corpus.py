@@ -62,10 +62,65 @@ class DecodedTerms:
         return terms
 
 
+class StoredBands:
+    """The near-duplicate index (``linking.duplicates.BandIndex``) over the ``article_bands`` table.
+
+    Linking an article appends one row, its band keys, under a growing
+    ``seq``: a sequential write, where a table keyed by band took 32 random
+    ones. The index is read once per process, on first use, and then catches
+    up on rows other processes added (``seq`` past the last one seen) each
+    time it is used. A rolled-back transaction can leave ``seq`` values that
+    the next rows reuse, so the store calls ``reset`` then, as it does when the
+    linking tables are cleared, and the index is read afresh.
+
+    Only a writer uses it, inside its write transaction.
+    """
+
+    def __init__(self):
+        self.index: dup.BandIndex | None = None
+        self.seen = 0
+
+    def reset(self) -> None:
+        self.index, self.seen = None, 0
+
+    def synced(self, conn: sqlite3.Connection) -> dup.BandIndex:
+        if self.index is None:
+            self._backfill(conn)
+            self.index, self.seen = dup.BandIndex(), 0
+        ids, keys = [], []  # read in pages, indexed at once: one sort, and no copy of all the rows at a time
+        while rows := conn.execute("SELECT seq, article_id, keys FROM article_bands WHERE seq > ? ORDER BY seq"
+                                   " LIMIT 20000", (self.seen,)).fetchall():
+            keys.append(dup.blob_keys(b"".join(r[2] for r in rows)).reshape(len(rows), dup.BANDS))
+            ids.append(np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)))
+            self.seen = rows[-1][0]
+        if ids:
+            self.index.add_many(np.concatenate(ids), np.concatenate(keys))
+        return self.index
+
+    def add(self, conn: sqlite3.Connection, article_id: int, keys: list[int]) -> None:
+        """Index a linked article (after ``synced`` in the same transaction)."""
+        self.seen = conn.execute("INSERT INTO article_bands (article_id, keys) VALUES (?, ?)",
+                                 (article_id, dup.keys_blob(keys))).lastrowid
+        self.index.add(article_id, keys)
+
+    @staticmethod
+    def _backfill(conn: sqlite3.Connection) -> None:
+        """A database from before ``article_bands`` (migration 0015): its linked articles' keys, once."""
+        if conn.execute("SELECT 1 FROM corpus_stats WHERE name = 'bands_backfill'").fetchone() is None:
+            return
+        conn.executemany("INSERT INTO article_bands (article_id, keys) VALUES (?, ?)",
+                         ((i, dup.keys_blob(dup.band_keys(np.frombuffer(fp, dtype=np.uint64)))) for i, fp in
+                          conn.execute("SELECT id, fingerprint FROM articles WHERE fingerprint IS NOT NULL"
+                                       " ORDER BY id").fetchall()))
+        conn.execute("DELETE FROM corpus_stats WHERE name = 'bands_backfill'")
+
+
 class CorpusLinker:
-    def __init__(self, conn: sqlite3.Connection, terms: DecodedTerms | None = None):
+    def __init__(self, conn: sqlite3.Connection, terms: DecodedTerms | None = None,
+                 bands: StoredBands | None = None):
         self.conn = conn
         self.terms = terms if terms is not None else DecodedTerms()
+        self.bands = bands if bands is not None else StoredBands()
 
     # -- near-duplicates -------------------------------------------------------
 
@@ -73,16 +128,16 @@ class CorpusLinker:
         """Record the article's LSH bands; return the id of the article it copies, if any."""
         q = self.conn.execute
         keys = dup.band_keys(art.fingerprint)
-        marks = ",".join("?" * len(keys))
-        candidates = [r[0] for r in q(f"SELECT DISTINCT article_id FROM lsh_bands WHERE key IN ({marks})", keys)]
+        candidates = sorted(self.bands.synced(self.conn).candidates(keys) - {article_id})
         best, best_j = None, 0.0
         for other in candidates:
-            blob = q("SELECT fingerprint FROM articles WHERE id = ?", (other,)).fetchone()[0]
-            j = jaccard(np.frombuffer(blob, dtype=np.uint64), art.fingerprint)
+            row = q("SELECT fingerprint FROM articles WHERE id = ?", (other,)).fetchone()
+            if row is None or row[0] is None:
+                continue
+            j = jaccard(np.frombuffer(row[0], dtype=np.uint64), art.fingerprint)
             if j >= dup.THRESHOLD and (j > best_j or (j == best_j and other < best)):
                 best, best_j = other, j
-        self.conn.executemany("INSERT OR IGNORE INTO lsh_bands (key, article_id) VALUES (?,?)",
-                              [(k, article_id) for k in keys])
+        self.bands.add(self.conn, article_id, keys)
         if best is None:
             return None
         group = q("SELECT dup_group FROM articles WHERE id = ?", (best,)).fetchone()[0]

@@ -22,9 +22,9 @@ from .corpus import CorpusLinker, blob_vec, vec_blob
 
 
 class Rebuild:
-    """Needs ``conn``, ``path``, ``_transaction`` and ``_insert_analysis`` from the store it is mixed into."""
+    """Needs ``conn``, ``path``, ``_bands``, ``_transaction`` and ``_insert_analysis`` from the store it joins."""
 
-    _LINK_TABLES = ("lsh_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
+    _LINK_TABLES = ("article_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
                     "term_stats", "corpus_stats", "corpus_vectors")
     _ANALYSIS_TABLES = ("quotes", "mentions", "entity_roles", "entity_keys", "entity_variants", "entities",
                         "article_dates", "name_candidates")
@@ -52,7 +52,7 @@ class Rebuild:
             self._clear(self._LINK_TABLES)
             if generation is not None:  # corpus figures are rebuilt; which analysis they come from is kept
                 self._set_stats(analysis_generation=generation)
-            linker = CorpusLinker(self.conn)
+            linker = CorpusLinker(self.conn, bands=self._bands)
             for row in rows:
                 published = datetime.fromisoformat(row["published"]) if row["published"] else None
                 raw = RawDocument(origin="", format="", text="", published=published)
@@ -97,6 +97,7 @@ class Rebuild:
             self.conn.execute(f"DELETE FROM {table}")
         if set(tables) & set(self._LINK_TABLES):
             self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
+            self._bands.reset()
 
     # -- re-running the analysis -----------------------------------------------
 

@@ -30,7 +30,7 @@ from ..errors import StoreError
 from ..linking.known_names import KnownNames
 from ..linking.duplicates import utc_key
 from .base import AddResult, ArticleFilter, Store
-from .corpus import CorpusLinker, DecodedTerms, blob_vec, vec_blob
+from .corpus import CorpusLinker, DecodedTerms, StoredBands, blob_vec, vec_blob
 from .rebuild import Rebuild
 from .entities import EntityStore
 from .alerts import AlertStore
@@ -72,6 +72,7 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews, We
         self._merged: dict[int, int] = {}  # entity ids retired by merges -> where they went
         self._known: KnownNames | None = None  # loaded on the first article no NER model reads
         self._decoded_terms = DecodedTerms()  # clusters' term vectors, parsed once per change
+        self._bands = StoredBands()  # the near-duplicate index, read on the first article linked
         try:
             if readonly:
                 if not Path(self.path).exists():
@@ -153,6 +154,7 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews, We
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._bands.reset()
             raise
 
     def _find_existing(self, article: Article, digest: str) -> tuple[tuple[int, str] | None, str]:
@@ -254,7 +256,7 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews, We
                                                 json.dumps(art.terms, ensure_ascii=False),
                                                 json.dumps(art.published_estimate) if art.published_estimate else None,
                                                 article_id))
-            linker = CorpusLinker(self.conn, self._decoded_terms)
+            linker = CorpusLinker(self.conn, self._decoded_terms, self._bands)
             copy_of = linker.link_duplicates(article_id, art)
             linker.link_event(article_id, art, copy_of)
 
