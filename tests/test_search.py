@@ -58,6 +58,9 @@ def test_an_older_database_is_upgraded_even_by_a_read_only_command(tmp_path, cli
     con.execute("DROP TABLE sources")
     con.execute("DROP TABLE name_candidates")
     con.execute("DROP INDEX events_undated")
+    con.execute("DROP TABLE article_bands")
+    con.execute("CREATE TABLE lsh_bands (key INTEGER NOT NULL, article_id INTEGER NOT NULL,"
+                " PRIMARY KEY (key, article_id)) WITHOUT ROWID")
     for table in ("watchlists", "alerts", "alert_channels", "alert_deliveries"):
         con.execute(f"DROP TABLE {table}")
     for column in ("country", "latitude", "longitude"):
