@@ -100,6 +100,26 @@ def test_copies_are_found_across_writers_and_after_a_failed_batch(tmp_path, monk
         assert [group["canonical"]["external_id"]] + [c["external_id"] for c in group["copies"]] == ["orig", "copy"]
 
 
+def test_a_writer_rereads_its_copy_index_after_another_clears_the_linking(tmp_path):
+    # relink and reanalyze start by clearing what linking built; a writer that read the band index
+    # before that must not skip the rows written after it (their sequence numbers start again).
+    others = [("Heavy rain flooded the centre of Valencia on Sunday, and the regional government opened "
+               "shelters for 2,000 people whose homes were damaged by the water."),
+              ("The Berlin Marathon was won by Amina Chebet in a course record time on Sunday, ahead of two "
+               "Ethiopian runners who had led for most of the race."),
+              ("Lisbon's metro was shut for a day as workers struck over pay; the operator said talks with "
+               "the unions would resume next week.")]
+    path = str(tmp_path / "c.db")
+    with newswatch.open(path) as first, newswatch.open(path) as second:
+        first.ingest_records([record(f"o{i}", text, "2024-01-20") for i, text in enumerate(others)])
+        with second.store._transaction():  # what relink and reanalyze do first
+            second.store._clear(second.store._LINK_TABLES)
+        second.ingest_records([record("orig", BASE, "2024-01-25")])
+        first.ingest_records([record("copy", BASE.replace("acting quickly", "acting fast"), "2024-01-26")])
+        [group] = first.duplicates()
+        assert [group["canonical"]["external_id"]] + [c["external_id"] for c in group["copies"]] == ["orig", "copy"]
+
+
 def test_every_article_is_in_exactly_one_event_and_one_story(tmp_path):
     recs = [record(f"a{i}", BASE.replace("Thursday", d), f"2024-01-{25 + i:02d}") for i, d in
             enumerate(["Thursday", "Friday"])]

@@ -70,8 +70,9 @@ class StoredBands:
     ones. The index is read once per process, on first use, and then catches
     up on rows other processes added (``seq`` past the last one seen) each
     time it is used. A rolled-back transaction can leave ``seq`` values that
-    the next rows reuse, so the store calls ``reset`` then, as it does when the
-    linking tables are cleared, and the index is read afresh.
+    the next rows reuse, so the store calls ``reset`` then, and the index is
+    read afresh. So it is when any process clears the linking tables (relink,
+    reanalyze): the clear draws a new ``bands_epoch``, and ``seq`` starts again.
 
     Only a writer uses it, inside its write transaction.
     """
@@ -79,14 +80,19 @@ class StoredBands:
     def __init__(self):
         self.index: dup.BandIndex | None = None
         self.seen = 0
+        self.epoch: int | None = None
 
     def reset(self) -> None:
         self.index, self.seen = None, 0
 
     def synced(self, conn: sqlite3.Connection) -> dup.BandIndex:
+        row = conn.execute("SELECT value FROM corpus_stats WHERE name = 'bands_epoch'").fetchone()
+        epoch = row[0] if row else None
+        if self.index is not None and epoch != self.epoch:
+            self.reset()
         if self.index is None:
             self._backfill(conn)
-            self.index, self.seen = dup.BandIndex(), 0
+            self.index, self.seen, self.epoch = dup.BandIndex(), 0, epoch
         ids, keys = [], []  # read in pages, indexed at once: one sort, and no copy of all the rows at a time
         while rows := conn.execute("SELECT seq, article_id, keys FROM article_bands WHERE seq > ? ORDER BY seq"
                                    " LIMIT 20000", (self.seen,)).fetchall():

@@ -9,6 +9,7 @@ between, and resumes after an interruption (its progress is kept in
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections import deque
 from collections.abc import Iterator
@@ -97,6 +98,8 @@ class Rebuild:
             self.conn.execute(f"DELETE FROM {table}")
         if set(tables) & set(self._LINK_TABLES):
             self.conn.execute("UPDATE articles SET dup_group = NULL, event_id = NULL")
+            # Other writers' near-duplicate indexes hold what was cleared: a new epoch tells them to reread.
+            self._set_stats(bands_epoch=secrets.randbits(62))
             self._bands.reset()
 
     # -- re-running the analysis -----------------------------------------------
