@@ -328,7 +328,10 @@ def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityM
     Guilty Of") is cut out only when every other word of the span is short or
     used in lower case by the running text ("guilty"): then they are words,
     not names. At the start of a sentence, "Comedian Ellen DeGeneres" becomes
-    the "Ellen DeGeneres" the article names elsewhere.
+    the "Ellen DeGeneres" the article names elsewhere; and anywhere, a
+    person's name of three words or more loses a first word that the running
+    text also uses as a common noun ("Coroner Gary Hargrove" when the article
+    says "the coroner").
     """
     lines = _title_lines(text)
 
@@ -348,6 +351,9 @@ def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityM
     def a_word(w: str) -> bool:
         return len(w) <= 3 or w[:5] in prefixes
 
+    # Common nouns after a determiner ("the coroner", "a comedian"): a URL slug's lower case is no evidence.
+    lower_words = set(re.findall(r"\b(?i:the|a|an|his|her|its|their|our|this|that)\s+([a-z][\w'’-]+)", running))
+
     out = []
     for m in mentions:
         words = list(_NAME_WORD.finditer(text, m.start, m.end))
@@ -365,6 +371,10 @@ def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityM
                         continue  # in running text only a leading word goes ("Comedian"), never a name's tail
                     if j - i >= 2 or all(a_word(w) for w in extra):
                         best = (i, j)
+        if best is None and m.label == "PERSON" and len(words) >= 3 and folded[0] in lower_words:
+            # "Coroner Gary Hargrove said", "Comedian Ellen DeGeneres picked to host": a word the
+            # article also writes as a common noun ("the coroner") is a title before the name.
+            best = (1, len(words))
         if best is not None:
             start, end = words[best[0]].start(), words[best[1] - 1].end()
             m = EntityMention(" ".join(text[start:end].split()), start, end, m.label, m.type)

@@ -113,7 +113,22 @@ def person_match(a: str, b: str) -> bool:
     ga, gb = generation(a), generation(b)
     if ga and gb and ga != gb:
         return False
-    return surnames_match(ta[-1], tb[-1]) and first_names_compatible(ta[0], tb[0])
+    return surnames_match(ta[-1], tb[-1]) and any(
+        first_names_compatible(x, y) for x in _given_names(ta) for y in _given_names(tb))
+
+
+def _given_names(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The names a person may go by: the first, and after a lone initial the next one.
+
+    Someone written "W. Mark Felt" (or "J. Edgar Hoover") goes by the second
+    name, so "Mark Felt" is a shorter spelling of them.
+
+    >>> person_match("W. Mark Felt", "Mark Felt"), person_match("W. Mark Felt", "Mark W. Felt")
+    (True, False)
+    """
+    if len(tokens) >= 3 and len(tokens[0]) == 1 and len(tokens[1]) > 1:
+        return tokens[:2]
+    return tokens[:1]
 
 
 def short_form_of(short: str, full: str) -> bool:
