@@ -145,3 +145,14 @@ def test_a_title_before_a_name_is_cut_when_the_article_uses_it_as_a_common_noun(
     people = {m.text for m in art.mentions if m.type == "PERSON"}
     assert "Gary Hargrove" in people and "Coroner Gary Hargrove" not in people
     assert "Arcade Joseph Comeaux Jr" in people  # "arcade" only in a web address: no common noun
+
+
+def test_a_headline_person_made_of_common_words_is_no_person():
+    # What the model did with ECB+ headlines: "Suspended Worker Kills 2" tagged as a person.
+    from newswatch.analysis.entities import cut_headline_names, mentions_from_spans
+
+    text = ("Suspended Worker Kills 2 At Bakery\nPolice say a suspended worker kills two colleagues in a "
+            "revenge attack. Yvonne Hiller was arrested.")
+    spans = [(0, 24, "PERSON"), (text.index("Yvonne"), text.index(" was arrested"), "PERSON")]
+    kept = [m.text for m in cut_headline_names(text, mentions_from_spans(text, spans))]
+    assert kept == ["Yvonne Hiller"]

@@ -327,7 +327,8 @@ def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityM
     span becomes that name (the longest such). A one-word name ("Simpson
     Guilty Of") is cut out only when every other word of the span is short or
     used in lower case by the running text ("guilty"): then they are words,
-    not names. At the start of a sentence, "Comedian Ellen DeGeneres" becomes
+    not names; a "person" made only of such words ("Driver Charged") is
+    no name at all and is dropped. At the start of a sentence, "Comedian Ellen DeGeneres" becomes
     the "Ellen DeGeneres" the article names elsewhere; and anywhere, a
     person's name of three words or more loses a first word that the running
     text also uses as a common noun ("Coroner Gary Hargrove" when the article
@@ -358,6 +359,8 @@ def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityM
     for m in mentions:
         words = list(_NAME_WORD.finditer(text, m.start, m.end))
         folded = [w.group().casefold() for w in words]
+        if m.label == "PERSON" and in_title(m) and all(a_word(w) for w in folded):
+            continue  # "Driver Charged", "Killer Held": every word is one the article writes in lower case
         best = None
         if len(words) >= 2 and (in_title(m) or opens_sentence(m)):
             known = outside if in_title(m) else everywhere
