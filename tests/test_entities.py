@@ -80,6 +80,17 @@ def test_corpus_linking_never_merges_people_who_only_share_a_surname():
     assert upgraded.entity_id == 5  # a later full name joins the surname-only entity
 
 
+def test_a_surname_that_opens_with_a_particle_is_a_surname_alone():
+    presti = [Candidate(1, "PERSON", ["Gaetano Lo Presti"], 6)]
+    assert decide("PERSON", ["Lo Presti"], presti).entity_id == 1
+    assert decide("PERSON", ["Gaetano Lo Presti"], [Candidate(2, "PERSON", ["Lo Presti"], 5)]).entity_id == 2
+    # "Van" is also a given name: Van Morrison is not Jim Morrison.
+    assert decide("PERSON", ["Van Morrison"], [Candidate(3, "PERSON", ["Jim Morrison"], 9)]).entity_id is None
+    art = analysed("Police arrested Gaetano Lo Presti in Palermo on Monday. Lo Presti, 52, denied the charges, "
+                   "his lawyer said.")
+    assert chains(art)["Gaetano Lo Presti"] == {"Gaetano Lo Presti", "Lo Presti"}
+
+
 def test_surname_and_typo_join_the_full_name_and_model_type_is_one_vote():
     art = analysed("Jens Stoltenberg spoke in Brussels. Stoltenberg said talks went well. "
                    "Stolteberg warned of risks. Brussels was calm.")

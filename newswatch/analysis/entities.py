@@ -184,7 +184,7 @@ def build_chains(mentions: list[EntityMention]) -> list[EntityChain]:
 
     # Full person names first, so a surname met earlier in the text (a headline) still finds them.
     for i, m in enumerate(mentions):
-        if m.label == "PERSON" and len(names.name_tokens(m.text)) >= 2:
+        if m.label == "PERSON" and names.is_full_name(m.text):
             match = next((c for c, ch in enumerate(chains) if any(
                 names.person_match(mentions[j].text, m.text) or names.fold(mentions[j].text) == names.fold(m.text)
                 for j in ch.mentions)), None)
@@ -198,7 +198,7 @@ def build_chains(mentions: list[EntityMention]) -> list[EntityChain]:
         if m.chain >= 0:
             continue
         tokens = names.name_tokens(m.text)
-        if len(tokens) == 1:
+        if len(tokens) == 1 or (m.label == "PERSON" and not names.is_full_name(m.text)):
             cands = [c for c in full_people if names.short_form_of(m.text, chains[c].name)]
             if not cands and m.label == "PERSON":
                 cands = [c for c in full_people if names.first_name_of(m.text, chains[c].name)]
@@ -229,7 +229,7 @@ def _chain_name(variants: list[str], kind: str) -> str:
     counts = Counter(variants)
     first_seen = {v: i for i, v in reversed(list(enumerate(variants)))}
     if kind == "PERSON":
-        multi = [v for v in counts if len(names.name_tokens(v)) >= 2]
+        multi = [v for v in counts if names.is_full_name(v)]
         if multi:
             return max(multi, key=lambda v: (counts[v], len(names.name_tokens(v)), -first_seen[v]))
     return max(counts, key=lambda v: (counts[v], len(v), -first_seen[v]))

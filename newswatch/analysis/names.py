@@ -44,6 +44,12 @@ _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "
 #: Generational suffixes: not part of the surname, but two different ones are two people.
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _NAME_STOPWORDS = {"of", "the", "and", "for", "de", "la", "le", "du", "des", "del", "di", "van", "von", "&"}
+#: Words that open a surname ("Lo Presti", "de Blasio", "von der Leyen"): a name that begins with one is
+#: a surname on its own, not a first name and a surname. "Van", "Del" and "Di" are also given names
+#: (Van Morrison, Del Shannon), so they count only when written in lower case.
+_SURNAME_PARTICLES = {"lo", "le", "la", "de", "da", "dos", "das", "der", "den", "von", "du", "della", "degli",
+                      "ter", "ten"}
+_LOWER_CASE_PARTICLES = {"van", "del", "di"}
 _PUNCT = re.compile(r"[^\w\s-]")
 
 
@@ -63,6 +69,19 @@ def name_tokens(name: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(t for t in fold(name).split() if t not in _HONORIFICS and t not in _SUFFIXES)
+
+
+def is_full_name(name: str) -> bool:
+    """A first name and a surname (not a surname alone, however many words it has).
+
+    >>> is_full_name("Gaetano Lo Presti"), is_full_name("Lo Presti"), is_full_name("Van Morrison")
+    (True, False, True)
+    """
+    if len(name_tokens(name)) < 2:
+        return False
+    words = [w for w in name.split() if fold(w) and fold(w) not in _HONORIFICS | _SUFFIXES]
+    first = words[0] if words else ""
+    return not (fold(first) in _SURNAME_PARTICLES or first in _LOWER_CASE_PARTICLES)
 
 
 def generation(name: str) -> str | None:
@@ -132,15 +151,17 @@ def _given_names(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def short_form_of(short: str, full: str) -> bool:
-    """Is a one-word name the surname of a full name (allowing a typo)?
+    """Is a surname alone (one word, or a particle and a word) the surname of a full name (allowing a typo)?
 
     >>> short_form_of("Joanet", "Mircea Joan"), short_form_of("Mircea", "Mircea Joan")
     (True, False)
+    >>> short_form_of("Lo Presti", "Gaetano Lo Presti")
+    True
     """
     ts, tf = name_tokens(short), name_tokens(full)
-    if len(ts) != 1 or len(tf) < 2:
+    if not ts or is_full_name(short) or len(tf) < 2:
         return False
-    return surnames_match(ts[0], tf[-1])
+    return surnames_match(ts[-1], tf[-1])
 
 
 def first_name_of(short: str, full: str) -> bool:

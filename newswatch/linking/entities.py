@@ -50,7 +50,7 @@ class Candidate:
 
     @property
     def full_names(self) -> list[str]:
-        return [n for n in self.names if len(names.name_tokens(n)) >= 2]
+        return [n for n in self.names if names.is_full_name(n)]
 
     @property
     def surnames(self) -> set[str]:
@@ -144,7 +144,7 @@ def decide(kind: str, variants: Iterable[str], candidates: list[Candidate]) -> D
 
 
 def _decide_person(variants: list[str], people: list[Candidate]) -> Decision:
-    full = [v for v in variants if len(names.name_tokens(v)) >= 2]
+    full = [v for v in variants if names.is_full_name(v)]
     if full:
         folded = {names.fold(v) for v in full}
         matches = [c for c in people if any(names.person_match(f, n) for f in full for n in c.full_names)]
@@ -215,7 +215,7 @@ def _decide_name(kind: str, variants: list[str], pool: list[Candidate]) -> Decis
 def display_name(variant_counts: dict[str, int], kind: str) -> str:
     """The name to show: for people the most used full name, else the most used form (longest on ties)."""
     if kind == "PERSON":
-        full = {v: n for v, n in variant_counts.items() if len(names.name_tokens(v)) >= 2}
+        full = {v: n for v, n in variant_counts.items() if names.is_full_name(v)}
         if full:
             variant_counts = full
     return max(variant_counts, key=lambda v: (variant_counts[v], len(v), v))
