@@ -167,3 +167,11 @@ def test_a_headline_person_made_of_common_words_is_no_person():
     spans = [(0, 24, "PERSON"), (text.index("Yvonne"), text.index(" was arrested"), "PERSON")]
     kept = [m.text for m in cut_headline_names(text, mentions_from_spans(text, spans))]
     assert kept == ["Yvonne Hiller"]
+
+
+def test_a_bare_surname_shared_by_relatives_is_the_person_named_most():
+    art = analysed("A jury in Redwood City convicted Scott Peterson of murder on Friday. Scott Peterson had pleaded "
+                   "not guilty. Prosecutors said he killed his wife, Laci Peterson, in December. Peterson showed no "
+                   "emotion as the verdict was read.")
+    assert chains(art)["Scott Peterson"] == {"Scott Peterson", "Peterson"}
+    assert chains(art)["Laci Peterson"] == {"Laci Peterson"}

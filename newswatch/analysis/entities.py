@@ -203,9 +203,14 @@ def build_chains(mentions: list[EntityMention]) -> list[EntityChain]:
             if not cands and m.label == "PERSON":
                 cands = [c for c in full_people if names.first_name_of(m.text, chains[c].name)]
             if cands:
-                # Several people share the surname: the one mentioned last is meant.
-                best = max(cands, key=lambda c: max((mentions[j].start for j in chains[c].mentions
-                                                     if mentions[j].start < m.start), default=-1))
+                # Several people share the surname ("Scott Peterson ... his wife, Laci Peterson"): news
+                # style names relatives by first name, so a bare surname is the person named most so far;
+                # among equals, the one mentioned last.
+                def weight(c: int) -> tuple[int, int]:
+                    before = [mentions[j].start for j in chains[c].mentions if mentions[j].start < m.start]
+                    return len(before), max(before, default=-1)
+
+                best = max(cands, key=weight)
                 add(best, i, "PERSON")
                 continue
         kind = m.type
