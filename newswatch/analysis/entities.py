@@ -333,8 +333,9 @@ def cut_headline_names(text: str, mentions: list[EntityMention]) -> list[EntityM
     Guilty Of") is cut out only when every other word of the span is short or
     used in lower case by the running text ("guilty"): then they are words,
     not names; a "person" made only of such words ("Driver Charged") is
-    no name at all and is dropped. At the start of a sentence, "Comedian Ellen DeGeneres" becomes
-    the "Ellen DeGeneres" the article names elsewhere; and anywhere, a
+    no name at all and is dropped. At the start of a sentence, "Comedian
+    Ellen DeGeneres" becomes the "Ellen DeGeneres" the article names
+    elsewhere; and anywhere, a
     person's name of three words or more loses a first word that the running
     text also uses as a common noun ("Coroner Gary Hargrove" when the article
     says "the coroner").

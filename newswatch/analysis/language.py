@@ -13,8 +13,9 @@ models (loaded on first use, about 450 MB), and its answer counts only when
 its confidence reaches ``MIN_SHORT_CONFIDENCE`` and leads the runner-up's by
 ``MIN_SHORT_MARGIN``; otherwise the language is unknown rather than wrong
 (bench/language_headlines.py: English headlines, and the openings of
-reports in nine other languages, which the margin leaves almost untouched). A language the input declares (a JSONL field, a feed's or page's
-metadata) always wins, and the title is read with the body.
+reports in nine other languages, which the margin leaves almost untouched).
+A language the input declares (a JSONL field, a feed's or page's metadata)
+always wins, and the title is read with the body.
 """
 
 from __future__ import annotations

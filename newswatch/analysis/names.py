@@ -71,6 +71,7 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(t for t in fold(name).split() if t not in _HONORIFICS and t not in _SUFFIXES)
 
 
+@lru_cache(maxsize=200_000)
 def is_full_name(name: str) -> bool:
     """A first name and a surname (not a surname alone, however many words it has).
 
@@ -79,8 +80,8 @@ def is_full_name(name: str) -> bool:
     """
     if len(name_tokens(name)) < 2:
         return False
-    words = [w for w in name.split() if fold(w) and fold(w) not in _HONORIFICS | _SUFFIXES]
-    first = words[0] if words else ""
+    # The first word that is not a title or a suffix: name_tokens has at least two, so there is one.
+    first = next(w for w in name.split() if fold(w) and fold(w) not in _HONORIFICS and fold(w) not in _SUFFIXES)
     return not (fold(first) in _SURNAME_PARTICLES or first in _LOWER_CASE_PARTICLES)
 
 

@@ -157,7 +157,7 @@ def _is_title(text: str, start: int, end: int, para_start: int, mark_start: int)
 
 def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
     """Quotes in quotation marks that have a speaker, read with the language's cues (English when unknown)."""
-    rules = speech.RULES.get(language or "en")
+    rules = speech.rules_for(language)
     if rules is None:
         return []  # no cue words known for the language: an unattributed span is nobody's quote
     quotes: list[Quote] = []
@@ -345,7 +345,7 @@ def extract_quotes(article: Article) -> Article:
     direct = direct_quotes(text, article.language)
     taken = [(q.start, q.end) for q in direct]
     # Indirect speech is read only where the language's rules say how (English).
-    rules = speech.RULES.get(article.language or "en")
+    rules = speech.rules_for(article.language)
     indirect = indirect_quotes(text, taken) if rules is not None and rules.indirect else []
     article.quotes = sorted(direct + indirect, key=lambda q: q.start)
     resolve_speakers(article)

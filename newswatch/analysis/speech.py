@@ -192,3 +192,8 @@ def _foreign_rules(spec: dict) -> DirectRules:
 RULES = {"en": DirectRules(_AFTER, _BEFORE, (_BEFORE_SENTENCE, _INVERTED, _CHARACTERISES, _ACCORDING_BEFORE,
                                              _NAME_COLON), PARTICIPLE_BEFORE, SIGNATURE, indirect=True)}
 RULES.update({language: _foreign_rules(spec) for language, spec in SPEECH.items()})
+
+
+def rules_for(language: str | None) -> DirectRules | None:
+    """The language's rules (English when the language is unknown); None where there are none."""
+    return RULES.get(language or "en")

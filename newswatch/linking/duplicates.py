@@ -45,11 +45,10 @@ class BandIndex:
 
     Held in memory, 8 bytes per band (the low 32 bits of the key, and the
     article id, below 2**32): 256 bytes per article, 26 MB at 100,000
-    articles. A stored
-    index keyed by band (a B-tree with 32 random inserts per article) was more
-    than half of what an ingest wrote to disk. A shortened key may now and
-    then meet an unrelated article: candidates are checked against their
-    signatures anyway.
+    articles. A stored index keyed by band (a B-tree with 32 random inserts
+    per article) was more than half of what an ingest wrote to disk. A
+    shortened key may now and then meet an unrelated article: candidates are
+    checked against their signatures anyway.
 
     New keys go to a small dictionary; it is folded into the sorted arrays
     once it holds a quarter as many entries as they do, so adding costs
@@ -81,17 +80,26 @@ class BandIndex:
             self._pending.setdefault(key & 0xFFFFFFFF, []).append(article_id)
         self._pending_count += len(keys)
         self._articles += 1
-        if self._pending_count >= max(self._FOLD_AT, len(self._keys) // 4):
+        if self._pending_count >= self._fold_at():
             self._fold()
 
     def add_many(self, article_ids: np.ndarray, keys: np.ndarray) -> None:
-        """Many articles at once: ``keys`` has one row of band keys per id (int64)."""
+        """Many articles at once: ``keys`` has one row of band keys per id (int64).
+
+        A few (another writer's latest articles) go where ``add`` puts them;
+        many (a whole table read at start) are sorted in with what is pending,
+        in one sort.
+        """
         if not len(article_ids):
             return
-        self._fold()
+        if len(article_ids) * keys.shape[1] < self._fold_at():
+            for article_id, row in zip(np.asarray(article_ids).tolist(), np.asarray(keys).tolist()):
+                self.add(article_id, row)
+            return
         short = (np.asarray(keys, dtype=np.int64) & 0xFFFFFFFF).astype(np.uint32).ravel()
         ids = np.repeat(np.asarray(article_ids, dtype=np.uint32), keys.shape[1])
-        self._merge(short, ids)
+        pending_keys, pending_ids = self._take_pending()
+        self._merge(np.concatenate([pending_keys, short]), np.concatenate([pending_ids, ids]))
         self._articles += len(article_ids)
 
     def candidates(self, keys: Sequence[int]) -> set[int]:
@@ -108,15 +116,20 @@ class BandIndex:
             found.update(self._pending.get(key, ()))
         return found
 
-    def _fold(self) -> None:
-        if not self._pending:
-            return
+    def _fold_at(self) -> int:
+        return max(self._FOLD_AT, len(self._keys) // 4)
+
+    def _take_pending(self) -> tuple[np.ndarray, np.ndarray]:
         keys = np.fromiter((k for k, ids in self._pending.items() for _ in ids), dtype=np.uint32,
                            count=self._pending_count)
         ids = np.fromiter((i for v in self._pending.values() for i in v), dtype=np.uint32,
                           count=self._pending_count)
         self._pending, self._pending_count = {}, 0
-        self._merge(keys, ids)
+        return keys, ids
+
+    def _fold(self) -> None:
+        if self._pending:
+            self._merge(*self._take_pending())
 
     def _merge(self, keys: np.ndarray, ids: np.ndarray) -> None:
         keys = np.concatenate([self._keys, keys])
