@@ -149,3 +149,22 @@ def test_a_sentence_opening_word_is_not_a_speaker():
     found = speakers_of("Still, the campaign said it was “confident” about Iowa.\n\n"
                         "On Sunday, writing on Twitter, the senator called the plan “a disaster.”", "en")
     assert all(who not in ("Still", "On Sunday", "On") for _, who, _ in found)
+
+
+def test_a_quote_inside_a_clause_is_its_subjects():
+    # No cue pattern fits these; a parse of the sentence gives the quoted words to its main subject.
+    text = ("Anna Berg met the council on Monday.\n\n"
+            "Hours later, Berg returned the compliment to Erik Dahl, telling reporters, “He has done more for "
+            "this town than anyone I know.”\n\n"
+            "Olaf Lind continued:\n\n“The bridge will be open by the spring, whatever the weather does.”\n\n"
+            "Erik Dahl says Lind accepted the plan and “there is nothing wrong with that.”")
+    found = {t: who for t, who, _, _ in quotes_of(text)}
+    assert found["He has done more for this town than anyone I know."] == "Anna Berg"
+    assert found["The bridge will be open by the spring, whatever the weather does."] == "Olaf Lind"
+    assert found["there is nothing wrong with that."] == "Erik Dahl"
+
+
+def test_a_parse_does_not_make_scare_quotes_or_titles_anyones():
+    text = ("Anna Berg pushed the “river safety” agenda again on Monday.\n\n"
+            "Erik Dahl edits “The Morning River Report” for the Bergen Times.")
+    assert quotes_of(text) == []

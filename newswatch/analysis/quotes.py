@@ -10,8 +10,11 @@ Direct quotes are spans in quotation marks with a speech cue beside them:
   closing) is one quote; a quote whose closing mark is missing runs to the end
   of its paragraph.
 
-Quoted words with no cue (scare quotes such as Russia's “negative behavior”)
-are not quotes of anyone. A name that characterises something in quotation
+Quoted words no cue pattern fits are read once more with a dependency parse
+of their sentence (``analysis.clauses``, English): "Trump returned the
+compliment, telling Reuters, “...”" is Trump's. Quoted words that neither
+reading attributes (scare quotes such as Russia's “negative behavior”) are
+not quotes of anyone. A name that characterises something in quotation
 marks ("Judge Mosman called it “distasteful”") is that name's quote.
 
 Which marks, cue verbs and speaker phrases count, per language, is
@@ -35,7 +38,7 @@ import re
 
 from ..config import ANALYSED_CHARS
 from ..documents import Article, Quote
-from . import names, speech
+from . import clauses, names, speech
 from .entities import ROLE_HEADS
 
 # The ending is optional rather than "or end of text", so a long line without
@@ -155,8 +158,13 @@ def _is_title(text: str, start: int, end: int, para_start: int, mark_start: int)
     return bool(before) and before[-1] not in ".!?:"
 
 
-def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
-    """Quotes in quotation marks that have a speaker, read with the language's cues (English when unknown)."""
+def direct_quotes(text: str, language: str | None = "en",
+                  unattributed: list[tuple[int, int, int]] | None = None) -> list[Quote]:
+    """Quotes in quotation marks that have a speaker, read with the language's cues (English when unknown).
+
+    ``unattributed``, when given, receives (mark start, content start, content end) of every quoted span
+    no cue attributes (``clauses`` reads those).
+    """
     rules = speech.rules_for(language)
     if rules is None:
         return []  # no cue words known for the language: an unattributed span is nobody's quote
@@ -212,6 +220,8 @@ def direct_quotes(text: str, language: str | None = "en") -> list[Quote]:
         if spk is not None and text[spk[0]:spk[1]].lower() in speech.NOT_SPEAKERS:
             spk = None
         if spk is None:
+            if unattributed is not None:
+                unattributed.append((mark_start, s, e))
             continue
         quotes.append(Quote(text=text[s:e], start=s, end=e, cue=cue, direct=True,
                             speaker_text=text[spk[0]:spk[1]], speaker_start=spk[0], speaker_end=spk[1]))
@@ -340,15 +350,34 @@ def resolve_speakers(article: Article) -> None:
             last_speaker = chain
 
 
+def _from_clauses(text: str, spans: list[tuple[int, int, int]], language: str | None) -> list[Quote]:
+    """Quotes no cue attributes, given the subject of the clause they sit in (``analysis.clauses``)."""
+    if (language or "en") not in clauses.PARSED_LANGUAGES:
+        return []
+    out = []
+    for mark_start, s, e in spans:
+        found = clauses.speaker_span(text, mark_start, s, e, language)
+        if found is not None:
+            spk_s, spk_e, cue = found
+            out.append(Quote(text=text[s:e], start=s, end=e, cue=cue, direct=True, speaker_text=text[spk_s:spk_e],
+                             speaker_start=spk_s, speaker_end=spk_e))
+    return out
+
+
 def extract_quotes(article: Article) -> Article:
     text = article.text[:ANALYSED_CHARS]  # the part the names were read from
-    direct = direct_quotes(text, article.language)
-    taken = [(q.start, q.end) for q in direct]
+    unattributed: list[tuple[int, int, int]] = []
+    direct = direct_quotes(text, article.language, unattributed)
+    parsed = _from_clauses(text, unattributed, article.language)
+    taken = [(q.start, q.end) for q in direct + parsed]
     # Indirect speech is read only where the language's rules say how (English).
     rules = speech.rules_for(article.language)
     indirect = indirect_quotes(text, taken) if rules is not None and rules.indirect else []
-    article.quotes = sorted(direct + indirect, key=lambda q: q.start)
+    article.quotes = sorted(direct + parsed + indirect, key=lambda q: q.start)
     resolve_speakers(article)
-    # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names.
-    article.quotes = [q for q in article.quotes if q.cue.strip() != ":" or q.chain is not None]
+    # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
+    # so must the subject a parse gave.
+    from_parse = {id(q) for q in parsed}
+    article.quotes = [q for q in article.quotes
+                      if q.chain is not None or (q.cue.strip() != ":" and id(q) not in from_parse)]
     return article

@@ -1,0 +1,139 @@
+"""Who said a quote no cue pattern attributes: read the clause it sits in.
+
+``analysis.speech``'s patterns find the usual shapes ("“...,” X said",
+"X said: “...”"). Quoted words deep inside a clause escape them:
+
+- "Trump returned the compliment to Adelson, telling Reuters, “Sheldon and I ...”"
+- "Cruz continued:" closing one paragraph, the quote opening the next;
+- "Sanders sent out a fundraising call, asking supporters to “donate $3 ...”"
+
+For such a quote the sentence around its opening mark (or the sentence ending
+in a colon just before it) is parsed with the language's dependency parser;
+from the word the quote hangs on, the parse is climbed to the sentence's
+main clause, and the subject of the highest verb on the way is the speaker:
+"telling" has none, "returned" has Trump; in "Clinton says Sanders accepted
+donations and “there's nothing wrong with that”" the words are Clinton's,
+not Sanders's. Quoted words of fewer than ``UTTERANCE_WORDS`` words count
+only when a verb of saying or naming is on that path ("calling him “a total
+stiff”", not "pushed the “gun violence” narrative"), and a quote of
+capitalised words only is a title. That subject is the speaker when it is a name, "he"/"she" or a role ("the senator"), and
+``quotes.resolve_speakers`` must still tie it to someone the article names:
+otherwise the quote is dropped, not guessed.
+
+Only languages whose model ships a parser are read (``PARSED_LANGUAGES``).
+The parser is loaded on the first quote left without a speaker, and only
+those sentences are parsed: an article with none costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from pathlib import Path
+
+from .entities import MODELS
+
+PARSED_LANGUAGES = ("en",)
+#: Characters parsed around one quote: the sentence before its mark and its first words.
+CONTEXT_BEFORE = 400
+QUOTE_WORDS_READ = 150
+#: Steps climbed from the quote towards the main clause, at most (a bound, not a tuning: sentences are short).
+MAX_CLIMB = 40
+#: Quoted words shorter than this are a label or a scare quote ("the “enemy”"), not someone's words.
+MIN_QUOTE_WORDS = 2
+#: Quoted words this long are an utterance whatever verb they hang on; shorter ones ("the “gun violence”
+#: narrative") are someone's only when a verb of saying or naming carries them.
+UTTERANCE_WORDS = 6
+SPEECH_LEMMAS = frozenset("""
+    say tell add state note explain warn insist argue ask write continue recall declare announce reply respond
+    remark comment acknowledge admit claim stress emphasise emphasize urge conclude observe quip tweet post remind
+    suggest predict confirm deny maintain reiterate vow promise pledge caution testify allege contend counter agree
+    report complain lament bemoan boast joke reveal disclose mention recount object retort shout yell chant whisper
+    wonder question assure inform reassure echo call describe dub label brand term refer name praise hail thank
+    criticise criticize slam blast attack accuse charge denounce decry condemn dismiss ridicule mock defend
+    demand promise threaten repeat quote read sing scream cry plead beg predict concede estimate believe think
+    """.split())
+_SUBJECTS = ("nsubj",)
+_PRONOUNS = {"he", "she"}
+
+
+@lru_cache(maxsize=len(PARSED_LANGUAGES))
+def load_parser(language: str = "en"):
+    """The language's spaCy pipeline without its NER: tags, parse and lemmas."""
+    from spacy.util import get_model_meta
+
+    module = importlib.import_module(MODELS[language])
+    meta = get_model_meta(Path(module.__file__).parent)
+    keep = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"}
+    return module.load(exclude=[name for name in meta.get("components", meta["pipeline"]) if name not in keep])
+
+
+def _is_verb(token) -> bool:
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def _context(text: str, mark_start: int, content_end: int) -> tuple[int, int]:
+    """Where to parse: from the start of the sentence holding the mark (or of the sentence ending in a
+    colon just before a quote that opens its paragraph) to the quote's first words."""
+    from .quotes import _sentence_start
+
+    before = text[max(0, mark_start - CONTEXT_BEFORE):mark_start]
+    start = _sentence_start(text, mark_start)
+    if not text[start:mark_start].strip() or before.rstrip().endswith(":"):
+        stripped = text[:mark_start].rstrip()
+        if stripped.endswith(":"):
+            start = _sentence_start(text, len(stripped) - 1)
+    return max(start, mark_start - CONTEXT_BEFORE), min(content_end, mark_start + QUOTE_WORDS_READ)
+
+
+def speaker_span(text: str, mark_start: int, content_start: int, content_end: int,
+                 language: str | None) -> tuple[int, int, str] | None:
+    """(start, end, cue) of the speaker phrase a parse gives the quote, or None.
+
+    >>> t = "Hours later, Trump returned the compliment, telling Reuters, “Sheldon and I are friends.”"
+    >>> s, e, cue = speaker_span(t, t.index("“"), t.index("“") + 1, len(t) - 2, "en")
+    >>> t[s:e], cue
+    ('Trump', 'returned')
+    """
+    language = language or "en"
+    words = text[content_start:content_end].split()
+    if language not in PARSED_LANGUAGES or len(words) < MIN_QUOTE_WORDS:
+        return None
+    if all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return None  # “Eat The Press”, “Cape Breton If Donald Trump Wins”: a title, not words said
+    start, end = _context(text, mark_start, content_end)
+    if end <= mark_start:
+        return None
+    # Newlines become spaces (same length, so offsets hold): the parser keeps one sentence.
+    doc = load_parser(language)(text[start:end].replace("\n", " "))
+    quote_from, quote_to = content_start - start, content_end - start
+    inside = [t for t in doc if quote_from <= t.idx < quote_to]
+    anchors = [t for t in inside if not (quote_from <= t.head.idx < quote_to) or t.head is t]
+    if not anchors:
+        return None
+    node, speaker, spoken = anchors[0].head, None, False
+    for _ in range(MAX_CLIMB):
+        if node.idx >= quote_from:
+            return None  # the quote's own words
+        if _is_verb(node):
+            spoken = spoken or node.lemma_.lower() in SPEECH_LEMMAS
+            subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
+            if subjects:
+                speaker = (subjects[0], node)
+        if node.head is node:
+            break
+        node = node.head
+    if speaker is None or not (spoken or len(words) >= UTTERANCE_WORDS):
+        return None
+    return _phrase(*speaker, start)
+
+
+def _phrase(subject, verb, offset: int) -> tuple[int, int, str] | None:
+    """The subject's words up to its head ("Vermont Sen. Bernie Sanders"; not the appositive after it).
+
+    Any pronoun but "he"/"she" is nobody the article names ("we", "they", "I" in an opinion piece).
+    Whether a name or a role ("the senator") is someone is ``quotes.resolve_speakers``'s decision.
+    """
+    if (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS:
+        return None
+    return offset + subject.left_edge.idx, offset + subject.idx + len(subject.text), verb.text
