@@ -34,9 +34,11 @@ from pathlib import Path
 from .entities import MODELS
 
 PARSED_LANGUAGES = ("en",)
-#: Characters parsed around one quote: the sentence before its mark and its first words.
+#: Characters parsed around one quote: the sentence before its mark, its first words (and last ones), and
+#: the rest of its sentence after it.
 CONTEXT_BEFORE = 400
 QUOTE_WORDS_READ = 150
+CONTEXT_AFTER = 200
 #: Steps climbed from the quote towards the main clause, at most (a bound, not a tuning: sentences are short).
 MAX_CLIMB = 40
 #: Quoted words this long are an utterance whatever verb they hang on; shorter ones are someone's only
@@ -72,18 +74,35 @@ def _is_verb(token) -> bool:
     return token.tag_.startswith("VB") or token.tag_ == "MD"
 
 
-def _context(text: str, mark_start: int, content_end: int) -> tuple[int, int]:
-    """Where to parse: from the start of the sentence holding the mark (or of the sentence ending in a
-    colon just before a quote that opens its paragraph) to the quote's first words."""
-    from .quotes import _sentence_start
+def _context(text: str, mark_start: int, content_start: int, content_end: int) -> list[tuple[int, int]]:
+    """What to parse, as spans of ``text``: from the start of the sentence holding the mark (or of the
+    sentence ending in a colon just before a quote that opens its paragraph) through the quote's first
+    words; then, for a long quote, its last words; then the rest of the sentence after the quote
+    ("“...,” Viguerie concludes.")."""
+    from .quotes import _sentence_start, sentences
 
-    before = text[max(0, mark_start - CONTEXT_BEFORE):mark_start]
     start = _sentence_start(text, mark_start)
-    if not text[start:mark_start].strip() or before.rstrip().endswith(":"):
+    if not text[start:mark_start].strip():
         stripped = text[:mark_start].rstrip()
         if stripped.endswith(":"):
             start = _sentence_start(text, len(stripped) - 1)
-    return max(start, mark_start - CONTEXT_BEFORE), min(content_end, mark_start + QUOTE_WORDS_READ)
+    start = max(start, mark_start - CONTEXT_BEFORE)
+    close = content_end
+    while close < len(text) and close < content_end + 2 and text[close] in "”\"»’ ":
+        close += 1
+    after = text[close:close + CONTEXT_AFTER]
+    paragraph_end = after.find("\n\n")
+    after = after if paragraph_end < 0 else after[:paragraph_end]
+    first = after.lstrip(" ,”\"’")[:1]
+    # The sentence goes on after the quote ("“...,” X said"; "“...?” he asked"), not a new one.
+    goes_on = bool(first) and first not in "“\"" and (text[content_end - 1] not in ".!?" or first.islower())
+    ends = sentences(after) if goes_on else []
+    end = close + ends[0][1] if ends else close
+    head_end = min(content_end, content_start + QUOTE_WORDS_READ)
+    tail_start = max(head_end, content_end - QUOTE_WORDS_READ // 3)
+    if tail_start > head_end:
+        return [(start, head_end), (tail_start, end)]
+    return [(start, end)]
 
 
 def speaker_span(text: str, mark_start: int, content_start: int, content_end: int,
@@ -94,6 +113,10 @@ def speaker_span(text: str, mark_start: int, content_start: int, content_end: in
     >>> s, e, cue = speaker_span(t, t.index("“"), t.index("“") + 1, len(t) - 2, "en")
     >>> t[s:e], cue
     ('Trump', 'returned')
+    >>> t = "“The party must be united, whatever it costs,” Viguerie concludes. Others disagree."
+    >>> s, e, cue = speaker_span(t, 0, 1, t.index("”") - 1, "en")
+    >>> t[s:e], cue
+    ('Viguerie', 'concludes')
     """
     language = language or "en"
     words = text[content_start:content_end].split()
@@ -101,23 +124,32 @@ def speaker_span(text: str, mark_start: int, content_start: int, content_end: in
         return None
     if all(w[:1].isupper() or not w[:1].isalpha() for w in words):
         return None  # “Eat The Press”, “Cape Breton If Donald Trump Wins”: a title, not words said
-    start, end = _context(text, mark_start, content_end)
-    if end <= mark_start:
+    spans = _context(text, mark_start, content_start, content_end)
+    if spans[-1][1] <= mark_start:
         return None
-    # Newlines become spaces (same length, so offsets hold): the parser keeps one sentence.
-    doc = load_parser(language)(text[start:end].replace("\n", " "))
-    quote_from, quote_to = content_start - start, content_end - start
-    inside = [t for t in doc if quote_from <= t.idx < quote_to]
-    anchors = [t for t in inside if not (quote_from <= t.head.idx < quote_to) or t.head is t]
+    # Newlines become spaces (same length, so offsets hold): the parser keeps one sentence. A long
+    # quote's middle is left out, its two ends joined by a space.
+    pieces = [text[a:b].replace("\n", " ") for a, b in spans]
+    doc = load_parser(language)(" ".join(pieces))
+    seam = len(pieces[0])
+
+    def offset(token) -> int:
+        i = token.idx
+        return spans[0][0] + i if i < seam or len(spans) == 1 else spans[1][0] + i - seam - 1
+
+    def in_quote(token) -> bool:
+        return content_start <= offset(token) < content_end
+
+    anchors = [t for t in doc if in_quote(t) and (not in_quote(t.head) or t.head is t)]
     if not anchors:
         return None
     node, speaker, spoken = anchors[0].head, None, False
     for _ in range(MAX_CLIMB):
-        if node.idx >= quote_from:
+        if in_quote(node):
             return None  # the quote's own words
         if _is_verb(node):
             spoken = spoken or node.lemma_.lower() in SPEECH_LEMMAS
-            subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
+            subjects = [c for c in node.children if c.dep_ in _SUBJECTS and not in_quote(c)]
             if subjects:
                 speaker = (subjects[0], node)
         if node.head is node:
@@ -125,15 +157,7 @@ def speaker_span(text: str, mark_start: int, content_start: int, content_end: in
         node = node.head
     if speaker is None or not (spoken or len(words) >= UTTERANCE_WORDS):
         return None
-    return _phrase(*speaker, start)
-
-
-def _phrase(subject, verb, offset: int) -> tuple[int, int, str] | None:
-    """The subject's words up to its head ("Vermont Sen. Bernie Sanders"; not the appositive after it).
-
-    Any pronoun but "he"/"she" is nobody the article names ("we", "they", "I" in an opinion piece).
-    Whether a name or a role ("the senator") is someone is ``quotes.resolve_speakers``'s decision.
-    """
+    subject, verb = speaker
     if (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS:
-        return None
-    return offset + subject.left_edge.idx, offset + subject.idx + len(subject.text), verb.text
+        return None  # "we", "they", "I" in an opinion piece: nobody the article names
+    return offset(subject.left_edge), offset(subject) + len(subject.text), verb.text
