@@ -352,11 +352,8 @@ def resolve_speakers(article: Article) -> None:
 
 def _from_clauses(text: str, spans: list[tuple[int, int, int]], language: str | None) -> list[Quote]:
     """Quotes no cue attributes, given the subject of the clause they sit in (``analysis.clauses``)."""
-    if (language or "en") not in clauses.PARSED_LANGUAGES:
-        return []
     out = []
-    for mark_start, s, e in spans:
-        found = clauses.speaker_span(text, mark_start, s, e, language)
+    for (_, s, e), found in zip(spans, clauses.speaker_spans(text, spans, language)):
         if found is not None:
             spk_s, spk_e, cue = found
             out.append(Quote(text=text[s:e], start=s, end=e, cue=cue, direct=True, speaker_text=text[spk_s:spk_e],
