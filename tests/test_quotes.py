@@ -168,3 +168,11 @@ def test_a_parse_does_not_make_scare_quotes_or_titles_anyones():
     text = ("Anna Berg pushed the “river safety” agenda again on Monday.\n\n"
             "Erik Dahl edits “The Morning River Report” for the Bergen Times.")
     assert quotes_of(text) == []
+
+
+def test_reported_speech_read_from_a_parse():
+    # Neither sentence fits an indirect-speech pattern: "who said ..." and "told the council ..." after an adverb.
+    found = quotes_of("The council met Erik Dahl, who said the repairs would cost four million crowns.\n\n"
+                      "Last week Anna Berg told the council the bridge will reopen in May.")
+    assert ("the repairs would cost four million crowns", "Erik Dahl", False, "said") in found
+    assert ("the bridge will reopen in May", "Anna Berg", False, "told") in found

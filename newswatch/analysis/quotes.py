@@ -21,7 +21,8 @@ Which marks, cue verbs and speaker phrases count, per language, is
 ``analysis.speech``'s business. Indirect speech is read in English only,
 per sentence: "X said (on Friday) that ...",
 "X says the ...", "X warned of ...", "According to X, ...", and a trailing or
-parenthetical "..., he said, ...".
+parenthetical "..., he said, ..."; a sentence with a reporting verb that none
+of these fits is parsed (``analysis.clauses.reported_speech``).
 
 The speaker is resolved to one of the article's entity chains: directly when
 the speaker phrase contains a name; for "he"/"she" and phrases like "the NATO
@@ -230,7 +231,12 @@ def direct_quotes(text: str, language: str | None = "en",
 
 # -- indirect speech -----------------------------------------------------------
 
-def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
+def indirect_quotes(text: str, taken: list[tuple[int, int]],
+                    unread: list[tuple[int, int]] | None = None) -> list[Quote]:
+    """Reported speech without quotation marks, one per sentence, outside the ``taken`` spans.
+
+    ``unread``, when given, receives the sentences (start, end) no pattern matched (``clauses`` reads those).
+    """
     out: list[Quote] = []
     merged: list[list[int]] = []  # the taken spans as disjoint intervals, in order
     for s, e in sorted(taken):
@@ -267,6 +273,8 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
                 end = m.end("c2") if m.group("c2") else m.end("c1")
                 found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("c1"), end)
         if found is None:
+            if unread is not None:
+                unread.append((s_start, s_end))
             continue
         spk_s, spk_e, cue, c_s, c_e = found
         c_start, c_end = _strip_content(text, s_start + c_s, s_start + c_e)
@@ -369,7 +377,11 @@ def extract_quotes(article: Article) -> Article:
     taken = [(q.start, q.end) for q in direct + parsed]
     # Indirect speech is read only where the language's rules say how (English).
     rules = speech.rules_for(article.language)
-    indirect = indirect_quotes(text, taken) if rules is not None and rules.indirect else []
+    unread: list[tuple[int, int]] = []
+    indirect = indirect_quotes(text, taken, unread) if rules is not None and rules.indirect else []
+    for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language):
+        parsed.append(Quote(text=text[c_s:c_e], start=c_s, end=c_e, cue=cue, direct=False,
+                            speaker_text=text[spk_s:spk_e], speaker_start=spk_s, speaker_end=spk_e))
     article.quotes = sorted(direct + parsed + indirect, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
