@@ -148,7 +148,7 @@ def test_seeds_are_one_story_two_events_years_apart(cli, tmp_path):
     result = cli.json("compare", "nato-2017", "nato-2021")
     assert result["same_story"] is True and result["same_event"] is False and result["duplicate"] is False
     assert result["time_gap_days"] > 3 * 365
-    assert set(result["similarity"]) == {"overall", "lexical", "entities", "time", "geography", "narrative"}
+    assert set(result["similarity"]) == {"overall", "lexical", "entities", "time", "geography", "narrative", "meaning"}
     assert all(0 <= v <= 1 for v in result["similarity"].values())
     assert {"Jens Stoltenberg", "Sergei Lavrov"} <= {e["name"] for e in result["shared_entities"]}
     assert "years" in result["explanation"]
@@ -156,6 +156,27 @@ def test_seeds_are_one_story_two_events_years_apart(cli, tmp_path):
     assert len(story["events"]) == 2
     shown = cli.json("show", "nato-2021")
     assert shown["story"]["id"] == story["id"] and shown["event"]["id"] in story["events"]
+
+
+def test_compare_reads_meaning_across_languages(tmp_path):
+    # The close reading (multilingual-e5-small) is what `compare` adds to the stored embedding: a report and
+    # its German version mean the same; a report on another matter in the same words' language does not.
+    recs = [
+        {"id": "en", "title": "Flood closes the Danube bridge at Linz",
+         "text": "The old Danube bridge at Linz was closed on Tuesday after the river rose three metres in two days. "
+                 "Engineers said the pillars would be inspected before any traffic is allowed back."},
+        {"id": "de", "title": "Hochwasser: Donaubrücke in Linz gesperrt",
+         "text": "Die alte Donaubrücke in Linz wurde am Dienstag gesperrt, nachdem der Fluss in zwei Tagen um drei "
+                 "Meter gestiegen war. Ingenieure sagten, die Pfeiler würden geprüft, bevor wieder Verkehr fährt."},
+        {"id": "other", "title": "Chess club wins the regional league",
+         "text": "The chess club of a small town won the regional league on Sunday after beating the favourites in "
+                 "the last round. Its captain said the team had trained every evening for a month."}]
+    with newswatch.open(str(tmp_path / "m.db")) as nw:
+        nw.ingest_records(recs)
+        same = nw.compare("en", "de")["similarity"]
+        other = nw.compare("en", "other")["similarity"]
+    assert same["meaning"] > other["meaning"] + 0.3
+    assert same["overall"] > other["overall"] + 0.2
 
 
 def test_a_story_returns_after_a_long_gap_and_relink_reproduces_it(tmp_path):

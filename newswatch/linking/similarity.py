@@ -2,7 +2,11 @@
 
 Each part is in 0..1, 1 = most similar:
 
-- narrative: cosine of the two multilingual text embeddings (negative cosines count as 0);
+- narrative: cosine of the two multilingual text embeddings stored with the articles (negative
+  cosines count as 0);
+- meaning: a closer reading of the same texts by a stronger multilingual model, computed when asked
+  (``linking.close_reading``): 0 = as alike as two unrelated news texts, 1 = the same text; None where
+  that model is not installed;
 - lexical: TF-IDF cosine of their words and entities, with the corpus statistics
   (``linking.lexical``): the specific words they share, rare ones weighing most;
 - entities: weighted Jaccard of their canonical entities (mention counts);
@@ -10,9 +14,10 @@ Each part is in 0..1, 1 = most similar:
   nothing to compare, nothing against);
 - time: exp(-gap / 30 days) between publication dates (0.5 when a date is unknown);
 - overall: a weighted mean, weights from the grid in bench/similarity_semeval.py
-  on the SemEval-2022 Task 8 training pairs (docs/benchmarks.md): meaning and
-  specific words together, and a small time part (constant on those undated
-  pairs, decisive between events on dated news).
+  on the SemEval-2022 Task 8 training pairs (docs/benchmarks.md): the two
+  readings of meaning together, and a small time part (constant on those
+  undated pairs, decisive between events on dated news). Without the close
+  reading its weight goes to ``narrative``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from datetime import datetime
 
 import numpy as np
 
-OVERALL_WEIGHTS = {"narrative": 0.6, "lexical": 0.3, "entities": 0.0, "geography": 0.0, "time": 0.1}
+OVERALL_WEIGHTS = {"narrative": 0.45, "meaning": 0.45, "lexical": 0.0, "entities": 0.0, "geography": 0.0,
+                   "time": 0.1}
 TIME_SCALE_DAYS = 30.0
 NEUTRAL = 0.5
 
@@ -41,8 +47,11 @@ def day_gap(a: str | None, b: str | None) -> int | None:
 
 
 def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], published_a, published_b,
-              lexical: float = 0.0) -> dict:
-    """``ents_*``: entity id -> (name, type, mentions); ``lexical``: TF-IDF cosine of the two."""
+              lexical: float = 0.0, meaning: float | None = None,
+              weights: dict[str, float] | None = None) -> dict:
+    """``ents_*``: entity id -> (name, type, mentions); ``lexical``: TF-IDF cosine of the two;
+    ``meaning``: the close reading's part (``close_reading.similarity``), None when not read;
+    ``weights``: the overall's, ``OVERALL_WEIGHTS`` unless given."""
     narrative = max(0.0, float(np.dot(vec_a, vec_b))) if vec_a is not None and vec_b is not None else 0.0
     entities = weighted_jaccard({k: v[2] for k, v in ents_a.items()}, {k: v[2] for k, v in ents_b.items()})
     places_a = {k for k, v in ents_a.items() if v[1] == "PLACE"}
@@ -50,9 +59,13 @@ def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], 
     geography = NEUTRAL if not places_a and not places_b else len(places_a & places_b) / len(places_a | places_b)
     gap = day_gap(published_a, published_b)
     time = NEUTRAL if gap is None else math.exp(-gap / TIME_SCALE_DAYS)
-    parts = {"narrative": narrative, "lexical": lexical, "entities": entities, "geography": geography, "time": time}
-    overall = sum(OVERALL_WEIGHTS[k] * v for k, v in parts.items())
-    return {"overall": round(overall, 4), **{k: round(v, 4) for k, v in parts.items()}}, gap
+    parts = {"narrative": narrative, "meaning": meaning, "lexical": lexical, "entities": entities,
+             "geography": geography, "time": time}
+    weights = dict(weights or OVERALL_WEIGHTS)
+    if meaning is None:
+        weights["narrative"] += weights.pop("meaning", 0.0)
+    overall = sum(w * parts[k] for k, w in weights.items())
+    return {"overall": round(overall, 4), **{k: None if v is None else round(v, 4) for k, v in parts.items()}}, gap
 
 
 def explain(same_event: bool, same_story: bool, duplicate: bool, shared: list[str], gap: int | None,
