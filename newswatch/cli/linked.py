@@ -95,7 +95,8 @@ def compare(obj: _Context, a: str, b: str, as_json: bool):
     flags = ", ".join(f"{k.replace('_', ' ')}: {'yes' if result[k] else 'no'}"
                       for k in ("duplicate", "same_event", "same_story"))
     click.echo(flags)
-    click.echo("similarity: " + ", ".join(f"{k} {v:.2f}" for k, v in result["similarity"].items()))
+    click.echo("similarity: " + ", ".join(f"{k} {v:.2f}" if v is not None else f"{k} n/a"
+                                          for k, v in result["similarity"].items()))
     evidence = result.get("evidence") or {}
     for level in ("event", "story"):
         if level in evidence:
