@@ -176,3 +176,11 @@ def test_reported_speech_read_from_a_parse():
                       "Last week Anna Berg told the council the bridge will reopen in May.")
     assert ("the repairs would cost four million crowns", "Erik Dahl", False, "said") in found
     assert ("the bridge will reopen in May", "Anna Berg", False, "told") in found
+
+
+def test_a_speaker_named_by_surname_only_is_the_person_named_before():
+    # The NER model does not tag the sentence-opening "Romney"; the article named him in full before.
+    found = quotes_of("Holdouts included the party's 2012 nominee, Mitt Romney. Romney went after Trump on "
+                      "Wednesday over his taxes, calling it “disqualifying” and asserting that the only "
+                      "explanation must be “a bombshell of unusual size.”")
+    assert ("disqualifying", "Mitt Romney", True, "went") in found

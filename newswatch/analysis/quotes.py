@@ -334,6 +334,17 @@ def _by_role(article: Article, phrase: str) -> int | None:
     return matches.pop() if len(matches) == 1 else None
 
 
+def _by_name(article: Article, phrase: str) -> int | None:
+    """The one person or organisation whose name, or its last word, the phrase ends with ("Romney" for
+    "Mitt Romney"), for a speaker the NER model did not tag where the sentence names them."""
+    words = names.fold(phrase).split()
+    if not words or not phrase[:1].isupper():
+        return None
+    matches = {i for i, ch in enumerate(article.chains) if ch.type in SPEAKER_TYPES
+               and names.fold(ch.name).split()[-1:] == words[-1:]}
+    return matches.pop() if len(matches) == 1 else None
+
+
 def resolve_speakers(article: Article) -> None:
     last_speaker: int | None = None
     mentions = _Mentions(article)
@@ -344,6 +355,8 @@ def resolve_speakers(article: Article) -> None:
         head = words[:words.index("of")] if "of" in words else words
         nominal = bool(words) and words[0] in speech.DETERMINERS and any(w in ROLE_HEADS for w in head)
         chain = _mention_chain_in(mentions, q.speaker_start, q.speaker_end, people_only=nominal)
+        if chain is None and not nominal and low not in speech.PERSONAL:
+            chain = _by_name(article, phrase)
         if chain is None and (low in speech.PERSONAL or nominal):
             chain = _by_role(article, phrase) if low not in speech.PERSONAL else None
             if chain is None:
