@@ -41,6 +41,9 @@ SLOW_TEXTS = {
     "unclosed_quote": "He said “" + " ".join(["word"] * 100_000),
     "mixed_marks": "“\"”«»„" * 16_000,
     "no_sentence_end": "x " * 40_000,
+    # thousands of short quotes and reported sentences, each a candidate for the clause parse
+    "many_quotes": "Anna Berg said the “big plan” was not ready. The council noted the “new road” would cost more. "
+                   * 2000,
     "huge": "Pilots went on strike in Kotka. " * 160_000,  # 5 MB, over the model's own length limit
 }
 
@@ -73,7 +76,7 @@ def test_inputs_that_once_hung_are_analysed_in_bounded_time(cli, tmp_path):
     assert report["failed"] == [] and report["ingested"] == len(records)
 
 
-@pytest.mark.parametrize("name", ["quote_marks", "unclosed_quote", "mixed_marks", "no_sentence_end"])
+@pytest.mark.parametrize("name", ["quote_marks", "unclosed_quote", "mixed_marks", "no_sentence_end", "many_quotes"])
 def test_quote_extraction_is_linear_on_pathological_text(name):
     article = Article(RawDocument(origin=name, format="text", text=SLOW_TEXTS[name]))
     article.text = article.raw.text

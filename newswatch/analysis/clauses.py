@@ -45,6 +45,9 @@ PARSED_LANGUAGES = ("en",)
 CONTEXT_BEFORE = 400
 QUOTE_WORDS_READ = 150
 CONTEXT_AFTER = 200
+#: Sentences parsed per article, at most, by each reading (about 4 ms each): a text of thousands of
+#: quotes (a transcript, a hostile record) gets the first ones read, not minutes of parsing.
+MAX_PARSED = 200
 #: Steps climbed from the quote towards the main clause, at most (a bound, not a tuning: sentences are short).
 MAX_CLIMB = 40
 #: Quoted words this long are an utterance whatever verb they hang on; shorter ones are someone's only
@@ -154,6 +157,8 @@ def speaker_spans(text: str, quotes: list[tuple[int, int, int]],
             continue  # a short quote needs a verb of saying: none is written near it (a parse costs ~4 ms)
         todo.append((i, spans, len(pieces[0]), len(words)))
         texts.append(" ".join(pieces))
+        if len(todo) == MAX_PARSED:
+            break
     for (i, spans, seam, n_words), doc in zip(todo, load_parser(language).pipe(texts, batch_size=16)):
         mark_start, content_start, content_end = quotes[i]
         found[i] = _read(doc, spans, seam, content_start, content_end, n_words)
@@ -223,6 +228,7 @@ def reported_speech(text: str, sentences: list[tuple[int, int]],
     if (language or "en") not in PARSED_LANGUAGES:
         return []
     todo = [(s, e) for s, e in sentences if e - s <= LONGEST_REPORT and _REPORTING_FORM.search(text, s, e)]
+    todo = todo[:MAX_PARSED]
     out = []
     nlp = load_parser(language or "en")
     for (s, _), doc in zip(todo, nlp.pipe((text[a:b].replace("\n", " ") for a, b in todo), batch_size=16)):
