@@ -16,7 +16,8 @@ donations and “there's nothing wrong with that”" the words are Clinton's,
 not Sanders's. Quoted words of fewer than ``UTTERANCE_WORDS`` words count
 only when a verb of saying or naming is on that path ("calling him “a total
 stiff”", not "pushed the “gun violence” narrative"), and a quote of
-capitalised words only is a title. That subject is the speaker when it is a name, "he"/"she" or a role ("the senator"), and
+capitalised words only is a title. That subject is the speaker when it is
+a name, "he"/"she" or a role ("the senator"), and
 ``quotes.resolve_speakers`` must still tie it to someone the article names:
 otherwise the quote is dropped, not guessed.
 
@@ -64,11 +65,17 @@ SPEECH_LEMMAS = frozenset("""
     criticise criticize slam blast attack accuse charge denounce decry condemn dismiss ridicule mock defend
     demand promise threaten repeat quote read sing scream cry plead beg predict concede estimate believe think
     """.split())
-#: Irregular forms of SPEECH_LEMMAS; the regular ones begin with the lemma (say -> says, call -> calling).
-_IRREGULAR = "said told wrote written spoke spoken sang sung thought"
-_SPEECH_FORM = re.compile(r"\b(?:" + "|".join(sorted({w[:-1] if w.endswith("e") else w for w in SPEECH_LEMMAS}
-                                                       | set(_IRREGULAR.split()), key=len, reverse=True))
-                          + r")", re.IGNORECASE)
+#: Irregular forms of the verbs below; the regular ones begin with the lemma (say -> says, call -> calling).
+_IRREGULAR = "said told wrote written sang sung thought"
+
+
+def _forms(lemmas) -> re.Pattern:
+    """A pattern for any form of the lemmas, to skip a parse where none is written (a prefilter: loose)."""
+    stems = {w[:-1] if w.endswith("e") else w for w in lemmas} | set(_IRREGULAR.split())
+    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + ")", re.IGNORECASE)
+
+
+_SPEECH_FORM = _forms(SPEECH_LEMMAS)
 _SUBJECTS = ("nsubj",)
 _PRONOUNS = {"he", "she"}
 
@@ -203,9 +210,7 @@ REPORTING_LEMMAS = frozenset("""
     say tell announce add claim report argue warn insist explain note state predict acknowledge admit confirm
     deny suggest estimate write reply respond contend maintain stress recall reveal concede complain allege
     """.split())
-_REPORTING_FORM = re.compile(r"\b(?:" + "|".join(sorted({w[:-1] if w.endswith("e") else w for w in REPORTING_LEMMAS}
-                                                          | {"said", "told", "wrote", "written"}, key=len, reverse=True))
-                             + r")", re.IGNORECASE)
+_REPORTING_FORM = _forms(REPORTING_LEMMAS)
 #: Sentences longer than this are lists or run-on text, not one report (and would cost a long parse).
 LONGEST_REPORT = 600
 MIN_CONTENT_WORDS = 3
