@@ -24,7 +24,8 @@ otherwise the quote is dropped, not guessed.
 The same parse reads reported speech the indirect-speech patterns miss
 (``reported_speech``): a sentence with a reporting verb ("say", "tell",
 "argue"...) whose subject and complement clause the parse gives ("The
-council met Dahl, who said the repairs would cost ...").
+council met Dahl, who said the repairs would cost ..."; "38 percent said
+he should step down").
 
 Only languages whose model ships a parser are read (``PARSED_LANGUAGES``).
 The parser is loaded on the first sentence that needs it, and only those

@@ -398,8 +398,9 @@ def extract_quotes(article: Article) -> Article:
     article.quotes = sorted(direct + parsed + indirect, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
-    # so must the subject a parse gave.
-    from_parse = {id(q) for q in parsed}
+    # so must the subject a parse gave a quotation. Reported speech keeps a speaker such as "officials" or
+    # "38 percent" unresolved, as the patterns do.
+    from_parse = {id(q) for q in parsed if q.direct}
     article.quotes = [q for q in article.quotes
                       if q.chain is not None or (q.cue.strip() != ":" and id(q) not in from_parse)]
     return article
