@@ -181,7 +181,9 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
     def in_quote(token) -> bool:
         return content_start <= offset(token) < content_end
 
-    anchors = [t for t in doc if in_quote(t) and (not in_quote(t.head) or t.head is t)]
+    # Where the quote hangs on the sentence: its words whose head is outside it. (A quote that is a sentence
+    # of its own has none; giving it to the sentence before it was measured: no gain on PolNeAR's train split.)
+    anchors = [t for t in doc if in_quote(t) and not in_quote(t.head)]
     if not anchors:
         return None
     node, speaker, spoken = anchors[0].head, None, False
@@ -193,12 +195,15 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
             subjects = [c for c in node.children if c.dep_ in _SUBJECTS and not in_quote(c)]
             if subjects:
                 speaker = (subjects[0], node)
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     if speaker is None or not (spoken or n_words >= UTTERANCE_WORDS):
         return None
-    subject, verb = speaker
+    return _speaker(*speaker, offset)
+
+
+def _speaker(subject, verb, offset):
     if (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS:
         return None  # "we", "they", "I" in an opinion piece: nobody the article names
     return offset(subject.left_edge), offset(subject) + len(subject.text), verb.text
@@ -258,7 +263,7 @@ def _report(doc):
     """(subject, verb, complement clause) of the sentence's highest reporting verb, or None."""
     def depth(token) -> int:
         n = 0
-        while token.head is not token and n < MAX_CLIMB:
+        while token.head.i != token.i and n < MAX_CLIMB:
             token, n = token.head, n + 1
         return n
 
