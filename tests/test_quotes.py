@@ -184,3 +184,9 @@ def test_a_speaker_named_by_surname_only_is_the_person_named_before():
                       "Wednesday over his taxes, calling it “disqualifying” and asserting that the only "
                       "explanation must be “a bombshell of unusual size.”")
     assert ("disqualifying", "Mitt Romney", True, "went") in found
+
+
+def test_a_wire_dateline_is_not_the_speaker():
+    found = quotes_of("Washington (AFP) – Democrat Hillary Clinton has taken a swipe at Republican rival Donald "
+                      "Trump’s stance on Brexit, saying that “bombastic comments” do more harm than good.")
+    assert [(who, cue) for text, who, _, cue in found if text == "bombastic comments"] == [("Hillary Clinton", "taken")]
