@@ -251,15 +251,14 @@ class Newswatch:
 
     def compare(self, a: str | int, b: str | int) -> dict:
         """Why two articles are related: same event / story / duplicate, a similarity breakdown, an explanation."""
-        from .analysis.features import EMBED_CHARS
+        from .analysis.features import lead_text
         from .linking import close_reading
         from .linking.similarity import breakdown, explain
 
         art_a, art_b = self.article(a), self.article(b)
         fa, fb = self.store.features(art_a["id"]), self.store.features(art_b["id"])
         evidence = self._evidence(art_a["id"], art_b["id"])
-        # What the stored embedding read: the title and the opening of the body.
-        texts = [f"{art['title'] or ''}\n{(art['text'] or '')[:EMBED_CHARS]}" for art in (art_a, art_b)]
+        texts = [lead_text(art["title"], art["text"]) for art in (art_a, art_b)]  # what the stored embedding read
         similarity, gap = breakdown(fa["vector"], fb["vector"], fa["entities"], fb["entities"],
                                     fa["published"], fb["published"], evidence.get("features", {}).get("lexical", 0.0),
                                     close_reading.similarity(*texts))

@@ -34,12 +34,10 @@ sentences are parsed, in one batch per article (about 4 ms a sentence).
 
 from __future__ import annotations
 
-import importlib
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from .entities import MODELS
+from .entities import load_components
 
 PARSED_LANGUAGES = ("en",)
 #: Characters parsed around one quote: the sentence before its mark, its first words (and last ones), and
@@ -95,12 +93,7 @@ def _after_dateline(text: str, start: int, end: int) -> int:
 @lru_cache(maxsize=len(PARSED_LANGUAGES))
 def load_parser(language: str = "en"):
     """The language's spaCy pipeline without its NER: tags, parse and lemmas."""
-    from spacy.util import get_model_meta
-
-    module = importlib.import_module(MODELS[language])
-    meta = get_model_meta(Path(module.__file__).parent)
-    keep = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"}
-    return module.load(exclude=[name for name in meta.get("components", meta["pipeline"]) if name not in keep])
+    return load_components(language, {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"})
 
 
 def _is_verb(token) -> bool:
@@ -215,9 +208,14 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
     return _speaker(*speaker, offset)
 
 
+def _names_nobody(subject) -> bool:
+    """A pronoun other than "he"/"she" ("we", "they", "I" in an opinion piece): nobody the article names."""
+    return (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS
+
+
 def _speaker(subject, verb, offset):
-    if (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS:
-        return None  # "we", "they", "I" in an opinion piece: nobody the article names
+    if _names_nobody(subject):
+        return None
     return offset(subject.left_edge), offset(subject) + len(subject.text), verb.text
 
 
@@ -288,7 +286,7 @@ def _report(doc):
         subject = subjects[0]
         if subject.tag_ == "WP" and verb.dep_ == "relcl":
             subject = verb.head  # "..., who said ...": the one "who" stands for
-        elif (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS:
+        elif _names_nobody(subject):
             continue
         clause = clauses[0]
         if clause.idx < verb.idx and subject.idx > verb.idx:

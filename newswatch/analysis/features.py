@@ -70,8 +70,13 @@ def load_embedder():
     return USE(threads=1)
 
 
+def lead_text(title: str | None, text: str | None) -> str:
+    """What an article's embeddings read: its title and the opening of its body."""
+    return f"{title or ''}\n{(text or '')[:EMBED_CHARS]}"
+
+
 def embedding_text(article: Article) -> str:
-    return f"{article.title or ''}\n{article.text[:EMBED_CHARS]}"
+    return lead_text(article.title, article.text)
 
 
 def embed(texts: list[str]) -> np.ndarray:

