@@ -190,3 +190,31 @@ def test_a_wire_dateline_is_not_the_speaker():
     found = quotes_of("Washington (AFP) – Democrat Hillary Clinton has taken a swipe at Republican rival Donald "
                       "Trump’s stance on Brexit, saying that “bombastic comments” do more harm than good.")
     assert [(who, cue) for text, who, _, cue in found if text == "bombastic comments"] == [("Hillary Clinton", "taken")]
+
+
+def test_a_name_set_apart_from_its_verb_is_still_the_speaker():
+    # A long apposition between the name and the verb, and a verb of the manner of saying.
+    text = ("Anna Berg spoke to the press in Bergen on Monday.\n\n"
+            "“A very good plan, a very good plan indeed,” Berg, the mayor of Bergen since 2019 and the head of the "
+            "regional council by a wide margin after winning the spring vote in every district, said when Erik "
+            "Dahl asked her about it.\n\n"
+            "“Go back to your office,” Dahl barked.")
+    found = {t: who for t, who, _, _ in quotes_of(text)}
+    assert found["A very good plan, a very good plan indeed"] == "Anna Berg"
+    assert found["Go back to your office"] == "Erik Dahl"
+
+
+def test_a_line_opened_by_a_name_and_a_colon_is_what_they_said():
+    text = ("Berg: The Bridge Will Reopen in May.\n\n"
+            "Update: The river fell overnight in most of the valley.\n\n"
+            "Mayor Anna Berg told the council on Monday that the repairs were on time.")
+    found = quotes_of(text)
+    assert ("The Bridge Will Reopen in May", "Anna Berg", False, ":") in found
+    assert not [q for q in found if q[0].startswith("The river fell")]  # a label, not a speaker
+
+
+def test_according_to_a_source_after_the_statement():
+    found = quotes_of("The bridge will cost four million crowns to repair, according to early figures from the "
+                      "Bergen roads office.")
+    assert [(text, cue) for text, _, _, cue in found] == [
+        ("The bridge will cost four million crowns to repair", "according to")]

@@ -13,7 +13,11 @@ from the word the quote hangs on, the parse is climbed to the sentence's
 main clause, and the subject of the highest verb on the way is the speaker:
 "telling" has none, "returned" has Trump; in "Clinton says Sanders accepted
 donations and “there's nothing wrong with that”" the words are Clinton's,
-not Sanders's. Quoted words of fewer than ``UTTERANCE_WORDS`` words count
+not Sanders's. Two common parse errors are read through: a name set apart
+from its verb by a long apposition ("“...,” Trump, the frontrunner ...,
+said") parsed as the apposition of the quote's noun; and a quote parsed as
+the main clause, the verb of saying hanging on it ("Hillary shot back,
+“I suppose ...”"). Quoted words of fewer than ``UTTERANCE_WORDS`` words count
 only when a verb of saying or naming is on that path ("calling him “a total
 stiff”", not "pushed the “gun violence” narrative"), and a quote of
 capitalised words only is a title. That subject is the speaker when it is
@@ -44,7 +48,7 @@ PARSED_LANGUAGES = ("en",)
 #: the rest of its sentence after it.
 CONTEXT_BEFORE = 400
 QUOTE_WORDS_READ = 150
-CONTEXT_AFTER = 200
+CONTEXT_AFTER = 300
 #: Sentences parsed per article, at most, by each reading (about 4 ms each): a text of thousands of
 #: quotes (a transcript, a hostile record) gets the first ones read, not minutes of parsing.
 MAX_PARSED = 200
@@ -63,9 +67,12 @@ SPEECH_LEMMAS = frozenset("""
     wonder question assure inform reassure echo call describe dub label brand term refer name praise hail thank
     criticise criticize slam blast attack accuse charge denounce decry condemn dismiss ridicule mock defend
     demand promise threaten repeat quote read sing scream cry plead beg predict concede estimate believe think
+    bark boom beam grouse snap gush muse sigh scoff exclaim proclaim interject answer mutter murmur
     """.split())
+#: "X shot back, “...”": a verb with the particle "back" answers someone.
+_REJOINDER_PARTICLES = {"back"}
 #: Irregular forms of the verbs below; the regular ones begin with the lemma (say -> says, call -> calling).
-_IRREGULAR = "said told wrote written sang sung thought"
+_IRREGULAR = "said told wrote written sang sung thought shot hit"
 
 
 def _forms(lemmas) -> re.Pattern:
@@ -123,6 +130,11 @@ def _context(text: str, mark_start: int, content_start: int, content_end: int) -
     first = after.lstrip(" ,”\"’")[:1]
     # The sentence goes on after the quote ("“...,” X said"; "“...?” he asked"), not a new one.
     goes_on = bool(first) and first not in "“\"" and (text[content_end - 1] not in ".!?" or first.islower())
+    if not goes_on and first and first not in "“\"" and text[content_end - 1] in "!?":
+        # "“Not us!” Murphy, the head of the PAC, tweeted": an exclamation or a question may end the
+        # quote without ending the sentence; the parse decides, when a verb of saying follows.
+        ends = sentences(after)
+        goes_on = bool(ends) and bool(_SPEECH_FORM.search(after, 0, ends[0][1]))
     ends = sentences(after) if goes_on else []
     end = close + ends[0][1] if ends else close
     head_end = min(content_end, content_start + QUOTE_WORDS_READ)
@@ -190,14 +202,27 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
     # of its own has none; giving it to the sentence before it was measured: no gain on PolNeAR's train split.)
     anchors = [t for t in doc if in_quote(t) and not in_quote(t.head)]
     if not anchors:
+        # The parser made the quote the main clause and the words around it hang on it ("Hillary shot back,
+        # “I suppose ...”" parsed as "suppose" governing "shot"): a verb of saying outside the quote that
+        # hangs on the quote's words, with a subject of its own, is the speaker's.
+        for verb in doc:
+            if not in_quote(verb) and in_quote(verb.head) and _is_verb(verb) and _spoken(verb):
+                subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and not in_quote(c)]
+                if subjects:
+                    return _speaker(subjects[0], verb, offset)
         return None
     node, speaker, spoken = anchors[0].head, None, False
     for _ in range(MAX_CLIMB):
         if in_quote(node):
             return None  # the quote's own words
         if _is_verb(node):
-            spoken = spoken or node.lemma_.lower() in SPEECH_LEMMAS
+            spoken = spoken or _spoken(node)
             subjects = [c for c in node.children if c.dep_ in _SUBJECTS and not in_quote(c)]
+            if not subjects:
+                # "“Very good reporter,” Trump, the frontrunner, said" is often parsed with the quote's noun
+                # as the subject and the name as its apposition.
+                subjects = [a for c in node.children if c.dep_ in _SUBJECTS and in_quote(c)
+                            for a in c.children if a.dep_ == "appos" and not in_quote(a) and a.tag_ == "NNP"]
             if subjects:
                 speaker = (subjects[0], node)
         if node.head.i == node.i:
@@ -208,6 +233,12 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
     return _speaker(*speaker, offset)
 
 
+def _spoken(verb) -> bool:
+    """A verb of saying, or one that answers ("shot back", "hit back")."""
+    return verb.lemma_.lower() in SPEECH_LEMMAS or any(
+        c.dep_ == "prt" and c.lower_ in _REJOINDER_PARTICLES for c in verb.children)
+
+
 def _names_nobody(subject) -> bool:
     """A pronoun other than "he"/"she" ("we", "they", "I" in an opinion piece): nobody the article names."""
     return (subject.tag_ in ("PRP", "WP") or subject.pos_ == "PRON") and subject.lower_ not in _PRONOUNS
@@ -216,7 +247,10 @@ def _names_nobody(subject) -> bool:
 def _speaker(subject, verb, offset):
     if _names_nobody(subject):
         return None
-    return offset(subject.left_edge), offset(subject) + len(subject.text), verb.text
+    first = subject.left_edge
+    while first.i < subject.i and (first.is_punct or first.is_space):
+        first = first.nbor()  # an apposition's subtree opens with its comma
+    return offset(first), offset(subject) + len(subject.text), verb.text
 
 
 # -- reported speech without quotation marks ---------------------------------------------------

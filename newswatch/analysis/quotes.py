@@ -20,9 +20,12 @@ marks ("Judge Mosman called it “distasteful”") is that name's quote.
 Which marks, cue verbs and speaker phrases count, per language, is
 ``analysis.speech``'s business. Indirect speech is read in English only,
 per sentence: "X said (on Friday) that ...",
-"X says the ...", "X warned of ...", "According to X, ...", and a trailing or
-parenthetical "..., he said, ..."; a sentence with a reporting verb that none
-of these fits is parsed (``analysis.clauses.reported_speech``).
+"X says the ...", "X warned of ...", "According to X, ...", "..., according
+to X", and a trailing or parenthetical "..., he said, ..."; a sentence with a
+reporting verb that none of these fits is parsed
+(``analysis.clauses.reported_speech``). A line opened by a name and a colon
+(a headline "Graham: Trump’s rhetoric ...", a transcript's "TAPPER: ...") is
+that name's, when the article names them.
 
 The speaker is resolved to one of the article's entity chains: directly when
 the speaker phrase contains a name; for "he"/"she" and phrases like "the NATO
@@ -256,6 +259,9 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
         m = speech.ACCORDING.match(sentence)
         if m:
             found = (m.start("spk"), m.end("spk"), m.group("cue"), m.start("content"), len(sentence))
+        m = None if found else speech.ACCORDING_AFTER.match(sentence)
+        if m:
+            found = (m.start("spk"), m.end("spk"), m.group("cue"), 0, m.end("content"))
         for pattern in (speech.INDIRECT_THAT, speech.INDIRECT):
             if found is not None:
                 break
@@ -285,6 +291,35 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
         out.append(Quote(text=text[c_start:c_end], start=c_start, end=c_end, cue=cue, direct=False,
                          speaker_text=text[s_start + spk_s:s_start + spk_e],
                          speaker_start=s_start + spk_s, speaker_end=s_start + spk_e))
+    return out
+
+
+# A line that opens with a name and a colon: a headline ("Graham: Trump’s rhetoric destroying GOP’s chance")
+# or a transcript ("TAPPER: And obviously, you’re supporting ..."). Up to five capitalised words.
+_LABELLED_LINE = re.compile(
+    rf"^[ \t]*(?P<spk>(?:[{speech.UPPER}][\w.'’-]*[ \t]+){{0,4}}[{speech.UPPER}][\w.'’-]*)[ \t]*:[ \t]+"
+    rf"(?P<content>[^\s][^\n]{{9,}})$", re.MULTILINE)
+
+
+def labelled_lines(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
+    """What a line gives to the name before its colon, outside the ``taken`` spans (cue ":").
+
+    The name must be someone the article names, which ``extract_quotes`` checks: "Update: ..." or
+    "Poll: ..." is a label, not a speaker.
+
+    >>> [(q.speaker_text, q.text) for q in labelled_lines("Graham: Trump Is Destroying the Party.", [])]
+    [('Graham', 'Trump Is Destroying the Party')]
+    """
+    out = []
+    for m in _LABELLED_LINE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        start, end = _strip_content(text, m.start("content"), m.end("content"))
+        while end > start and text[end - 1] in ".!?":
+            end -= 1
+        if end - start >= 10 and m.group("spk").lower() not in speech.NOT_SPEAKERS:
+            out.append(Quote(text=text[start:end], start=start, end=end, cue=":", direct=False,
+                             speaker_text=m.group("spk"), speaker_start=m.start("spk"), speaker_end=m.end("spk")))
     return out
 
 
@@ -322,6 +357,13 @@ def _people_before(article: Article, mentions: _Mentions, pos: int) -> list[int]
     return [m.chain for m in mentions.between(window_start, pos) if m.type == "PERSON"]
 
 
+#: Nouns that describe a person already named, besides roles: "the Wisconsin Republican", "the billionaire".
+DESCRIPTION_HEADS = ROLE_HEADS | {
+    "republican", "democrat", "conservative", "liberal", "billionaire", "businessman", "businesswoman", "actor",
+    "actress", "star", "singer", "player", "frontrunner", "front-runner", "delegate", "politician", "veteran",
+    "mogul", "tycoon", "hopeful", "incumbent", "challenger", "contender", "rival", "senator-elect"}
+
+
 def _by_role(article: Article, phrase: str) -> int | None:
     words = names.fold(phrase).split()
     if words and words[0] in speech.DETERMINERS:
@@ -353,7 +395,7 @@ def resolve_speakers(article: Article) -> None:
         low = phrase.lower()
         words = low.split()
         head = words[:words.index("of")] if "of" in words else words
-        nominal = bool(words) and words[0] in speech.DETERMINERS and any(w in ROLE_HEADS for w in head)
+        nominal = bool(words) and words[0] in speech.DETERMINERS and any(w in DESCRIPTION_HEADS for w in head)
         chain = _mention_chain_in(mentions, q.speaker_start, q.speaker_end, people_only=nominal)
         if chain is None and not nominal and low not in speech.PERSONAL:
             chain = _by_name(article, phrase)
@@ -391,11 +433,13 @@ def extract_quotes(article: Article) -> Article:
     # Indirect speech is read only where the language's rules say how (English).
     rules = speech.rules_for(article.language)
     unread: list[tuple[int, int]] = []
+    lines = labelled_lines(text, taken) if rules is not None and rules.indirect else []
+    taken += [(q.speaker_start, q.end) for q in lines]
     indirect = indirect_quotes(text, taken, unread) if rules is not None and rules.indirect else []
     reported = [Quote(text=text[c_s:c_e], start=c_s, end=c_e, cue=cue, direct=False, speaker_text=text[spk_s:spk_e],
                       speaker_start=spk_s, speaker_end=spk_e)
                 for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language)]
-    article.quotes = sorted(direct + parsed + indirect + reported, key=lambda q: q.start)
+    article.quotes = sorted(direct + parsed + lines + indirect + reported, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
     # so must the subject a parse gave a quotation. Reported speech keeps a speaker such as "officials" or

@@ -35,7 +35,10 @@ CUE_VERBS = (
     "pledged|cautioned|estimated|estimates|testified|alleged|alleges|contended|contends|countered|agreed|agrees|"
     "reports|reported|complained|complains|lamented|laments|boasted|joked|revealed|disclosed|indicated|signaled|"
     "signalled|hinted|mentioned|pointed out|points out|predicts|recounted|conceded|objected|retorted|fumed|"
-    "shouted|whispered|wondered|questioned|assured|informed|reassured|warned of|spoke of|complained of"
+    "shouted|whispered|wondered|questioned|assured|informed|reassured|warned of|spoke of|complained of|"
+    # verbs of the manner of saying: "“Go back to Univision,” Trump barked"
+    "barked|boomed|beamed|groused|snapped|gushed|mused|sighed|scoffed|exclaimed|proclaimed|interjected|answered|"
+    "answers|muttered|murmured|fired back|shot back|hit back"
 )
 #: Participles that attribute to the subject of the sentence: "X left, saying “...”".
 PARTICIPLES = "saying|adding|noting|writing|arguing|warning|insisting|explaining|declaring|telling [\\w ]{1,25}?"
@@ -108,7 +111,11 @@ INDIRECT_THAT = re.compile(
 INDIRECT = re.compile(
     _SUBJECT_CUE + r"\s+(?!(?:on|in|at|during|after|before|for|to|with|from|by|when|while|it|so|and|but|nothing)\b)"
     r"(?P<content>[^\s].*)$")
-ACCORDING = re.compile(rf"^(?P<cue>According to)\s+(?P<spk>{_SPEAKER}),\s+(?P<content>.+)$")
+# "According to X, ...", "..., according to X.": X may be a person, a body or a document ("early results of
+# the exit poll conducted by Edison Research"), so any phrase up to the comma or the sentence's end.
+_SOURCE_PHRASE = r"[^,;“”\"()\n]{2,200}?"
+ACCORDING = re.compile(rf"^(?P<cue>According to)\s+(?P<spk>{_SOURCE_PHRASE}),\s+(?P<content>.+)$")
+ACCORDING_AFTER = re.compile(rf"^(?P<content>.{{10,}}?),\s+(?P<cue>according to)\s+(?P<spk>{_SOURCE_PHRASE})[.!?]?$")
 TRAILING = re.compile(rf"^(?P<c1>.+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?:,\s+(?P<c2>.+?)|\s+[^,]{{0,40}}?)?[.!?]?$")
 # "Mook refused to speculate, adding that he would be on vacation."
 PARTICIPLE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s+(?:that\s+)?(?P<content>[^“”\"].{{9,}})$")
