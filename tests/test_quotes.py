@@ -218,3 +218,16 @@ def test_according_to_a_source_after_the_statement():
                       "Bergen roads office.")
     assert [(text, cue) for text, _, _, cue in found] == [
         ("The bridge will cost four million crowns to repair", "according to")]
+
+
+def test_reported_speech_shares_the_subject_of_the_verb_it_hangs_on():
+    found = quotes_of("Erik Dahl visited the bridge on Monday and said the repairs would take a whole year.\n\n"
+                      "Anna Berg changed her plan on the spot – saying she would wait for the spring floods.\n\n"
+                      "A survey by the roads office found that most drivers avoid the old bridge at night.\n\n"
+                      "Drivers who say the bridge is unsafe were asked to take the ferry instead.")
+    said = {text: (who, cue) for text, who, _, cue in found}
+    assert said["the repairs would take a whole year"] == ("Erik Dahl", "said")
+    assert said["she would wait for the spring floods"] == ("Anna Berg", "saying")
+    assert said["most drivers avoid the old bridge at night"][1] == "found"
+    # "drivers who say ..." picks out some drivers; it reports nothing
+    assert not [text for text in said if text.startswith("the bridge is unsafe")]

@@ -72,7 +72,7 @@ SPEECH_LEMMAS = frozenset("""
 #: "X shot back, “...”": a verb with the particle "back" answers someone.
 _REJOINDER_PARTICLES = {"back"}
 #: Irregular forms of the verbs below; the regular ones begin with the lemma (say -> says, call -> calling).
-_IRREGULAR = "said told wrote written sang sung thought shot hit"
+_IRREGULAR = "said told wrote written sang sung thought shot hit found"
 
 
 def _forms(lemmas) -> re.Pattern:
@@ -259,6 +259,7 @@ def _speaker(subject, verb, offset):
 REPORTING_LEMMAS = frozenset("""
     say tell announce add claim report argue warn insist explain note state predict acknowledge admit confirm
     deny suggest estimate write reply respond contend maintain stress recall reveal concede complain allege
+    show find indicate conclude
     """.split())
 _REPORTING_FORM = _forms(REPORTING_LEMMAS)
 #: Sentences longer than this are lists or run-on text, not one report (and would cost a long parse).
@@ -303,6 +304,18 @@ def reported_speech(text: str, sentences: list[tuple[int, int]],
     return out
 
 
+def _inherited_subject(verb) -> list:
+    """The subject a verb without one shares: "Graham called Trump “crazy” and said the party ...", "Rubio
+    flipped his choice – saying he was rooting for ..." (the verb it hangs on), "voters saying they want a
+    ban" (the noun it describes)."""
+    head = verb.head
+    if verb.dep_ in ("conj", "advcl", "xcomp") and head.i != verb.i and _is_verb(head):
+        return [c for c in head.children if c.dep_ in _SUBJECTS]
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
+        return [head]
+    return []
+
+
 def _report(doc):
     """(subject, verb, complement clause) of the sentence's highest reporting verb, or None."""
     def depth(token) -> int:
@@ -315,10 +328,14 @@ def _report(doc):
     for verb in verbs:
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if not subjects:
+            subjects = _inherited_subject(verb)
         if not clauses or not subjects:
             continue
         subject = subjects[0]
         if subject.tag_ == "WP" and verb.dep_ == "relcl":
+            if subject.i == 0 or doc[subject.i - 1].text != ",":
+                continue  # "voters who say the economy matters most" picks out voters; it reports nothing
             subject = verb.head  # "..., who said ...": the one "who" stands for
         elif _names_nobody(subject):
             continue

@@ -254,6 +254,10 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
         sentence = text[s_start:s_end]
         before = bisect.bisect_left(merged_starts, s_end) - 1  # the last interval starting inside or before
         if before >= 0 and merged[before][1] > s_start:
+            if unread is not None:
+                # "Clinton celebrated, declaring “...”, and said it was a step closer": the parse may find
+                # reported speech outside the quote (``extract_quotes`` drops what overlaps a quote)
+                unread.append((s_start, s_end))
             continue
         found = None
         m = speech.ACCORDING.match(sentence)
@@ -438,7 +442,8 @@ def extract_quotes(article: Article) -> Article:
     indirect = indirect_quotes(text, taken, unread) if rules is not None and rules.indirect else []
     reported = [Quote(text=text[c_s:c_e], start=c_s, end=c_e, cue=cue, direct=False, speaker_text=text[spk_s:spk_e],
                       speaker_start=spk_s, speaker_end=spk_e)
-                for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language)]
+                for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language)
+                if not any(s < c_e and c_s < e or s < spk_e and spk_s < e for s, e in taken)]
     article.quotes = sorted(direct + parsed + lines + indirect + reported, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
