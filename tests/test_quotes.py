@@ -231,3 +231,9 @@ def test_reported_speech_shares_the_subject_of_the_verb_it_hangs_on():
     assert said["most drivers avoid the old bridge at night"][1] == "found"
     # "drivers who say ..." picks out some drivers; it reports nothing
     assert not [text for text in said if text.startswith("the bridge is unsafe")]
+
+
+def test_a_quote_introduced_by_a_colon_is_the_introducing_subjects():
+    found = quotes_of("When Olaf Lind retired in 1998, Mayor Anna Berg released the following statement:\n\n"
+                      "“Olaf gave this town thirty years of his life and never once asked for anything in return.”")
+    assert [(who, direct) for _, who, direct, _ in found] == [("Anna Berg", True)]

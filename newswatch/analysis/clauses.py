@@ -210,7 +210,7 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
                 subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and not in_quote(c)]
                 if subjects:
                     return _speaker(subjects[0], verb, offset)
-        return None
+        return _introduced(doc, in_quote, offset, n_words)
     node, speaker, spoken = anchors[0].head, None, False
     for _ in range(MAX_CLIMB):
         if in_quote(node):
@@ -231,6 +231,23 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
     if speaker is None or not (spoken or n_words >= UTTERANCE_WORDS):
         return None
     return _speaker(*speaker, offset)
+
+
+def _introduced(doc, in_quote, offset, n_words: int):
+    """A quote the parser left as a sentence of its own after a colon ("President Clinton released the
+    following statement: “...”", "Trump went even further: “...”"): the colon's clause introduces it, and
+    that clause's subject is the speaker."""
+    first = next((t for t in doc if in_quote(t)), None)
+    before = [t for t in doc[:first.i] if not t.is_quote and not t.is_space] if first is not None else []
+    if not before or before[-1].text != ":":
+        return None
+    root = before[-1]
+    while root.head.i != root.i and not in_quote(root.head):
+        root = root.head
+    if not _is_verb(root) or not (n_words >= UTTERANCE_WORDS or _spoken(root)):
+        return None
+    subjects = [c for c in root.children if c.dep_ in _SUBJECTS and not in_quote(c)] or _inherited_subject(root)
+    return _speaker(subjects[0], root, offset) if subjects else None
 
 
 def _spoken(verb) -> bool:
