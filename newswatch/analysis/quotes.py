@@ -254,7 +254,7 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
         sentence = text[s_start:s_end]
         before = bisect.bisect_left(merged_starts, s_end) - 1  # the last interval starting inside or before
         if before >= 0 and merged[before][1] > s_start:
-            if unread is not None:
+            if unread is not None and clauses.reports_outside(text, s_start, s_end, merged):
                 # "Clinton celebrated, declaring “...”, and said it was a step closer": the parse may find
                 # reported speech outside the quote (``extract_quotes`` drops what overlaps a quote)
                 unread.append((s_start, s_end))
