@@ -237,3 +237,16 @@ def test_a_quote_introduced_by_a_colon_is_the_introducing_subjects():
     found = quotes_of("When Olaf Lind retired in 1998, Mayor Anna Berg released the following statement:\n\n"
                       "“Olaf gave this town thirty years of his life and never once asked for anything in return.”")
     assert [(who, direct) for _, who, direct, _ in found] == [("Anna Berg", True)]
+
+
+def test_whose_characterisation_a_quoted_word_is():
+    found = quotes_of("Anna Berg met Erik Dahl on Monday.\n\n"
+                      "It is strange that Berg would denounce “self-deportation,” which is like a chocolate cake.\n\n"
+                      "Dahl decried the council for “turning its back” on the valley.\n\n"
+                      "Berg refers to him as “the engineer,” while Dahl refers to the mayor as “my old friend from "
+                      "school.”")
+    said = {text: who for text, who, _, _ in found}
+    assert said["self-deportation"] == "Anna Berg"  # not "it"
+    assert said["turning its back"] == "Erik Dahl"
+    assert said["the engineer"] == "Anna Berg"
+    assert said["my old friend from school."] == "Erik Dahl"  # the "while" clause's own subject

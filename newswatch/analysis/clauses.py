@@ -78,6 +78,7 @@ _IRREGULAR = "said told wrote written sang sung thought shot hit found"
 def _forms(lemmas) -> re.Pattern:
     """A pattern for any form of the lemmas, to skip a parse where none is written (a prefilter: loose)."""
     stems = {w[:-1] if w.endswith("e") else w for w in lemmas} | set(_IRREGULAR.split())
+    stems |= {w[:-1] + "i" for w in lemmas if w.endswith("y") and w[-2:-1] not in "aeiou"}  # decry -> decried
     return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + ")", re.IGNORECASE)
 
 
@@ -223,8 +224,12 @@ def _read(doc, spans, seam: int, content_start: int, content_end: int, n_words: 
                 # as the subject and the name as its apposition.
                 subjects = [a for c in node.children if c.dep_ in _SUBJECTS and in_quote(c)
                             for a in c.children if a.dep_ == "appos" and not in_quote(a) and a.tag_ == "NNP"]
-            if subjects:
+            if subjects and (speaker is None or not _names_nobody(subjects[0])):
+                # the highest verb's subject, unless it names nobody ("It is strange that Trump would
+                # denounce “self-deportation”": Trump's word, not "it"'s)
                 speaker = (subjects[0], node)
+            if subjects and node.dep_ == "advcl":
+                break  # "while Trump refers to the governor as “Chris”": an adverbial clause's own subject
         if node.head.i == node.i:
             break
         node = node.head
