@@ -14,8 +14,9 @@ corpus keeps growing instead of repeating itself.
 
 Reported around each corpus size: wall-clock and CPU milliseconds per added
 article (CPU: this process only, so a busy machine shows in wall time, not
-in CPU), and bytes the process wrote per article (SQLite's WAL and
-checkpoints: the cost of keeping the indexes).
+in CPU), the part of it spent in Python's garbage collector, and bytes the
+process wrote per article (SQLite's WAL and checkpoints: the cost of keeping
+the indexes).
 
 Usage:
   ./run bench real_corpus.py --articles 20000 --out /tmp/real20k.jsonl
@@ -26,6 +27,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import shutil
 import sqlite3
@@ -42,6 +44,22 @@ from newswatch.store.sqlite import SQLiteStore
 
 BATCH = 100
 ROUND_YEARS = 12
+
+
+class GCTimer:
+    """Seconds spent in the garbage collector (all generations), from ``gc.callbacks``: a cost that grows
+    with the number of live Python objects, not with the work per article."""
+
+    def __init__(self):
+        self.total, self._start = 0.0, None
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        elif self._start is not None:
+            self.total += time.perf_counter() - self._start
+            self._start = None
 
 
 def _written_bytes() -> int:
@@ -126,7 +144,8 @@ def main():
     # later: those are the sizes to compare (the stretch before a checkpoint decides its cost too).
     checkpoints = sorted({1_000, 10_000, 20_000, 30_000, 50_000, 70_000, 90_000, args.articles}
                          & set(range(1, args.articles + 1)) | {args.articles})
-    timings: dict[int, list[tuple[float, float, int]]] = {}
+    timings: dict[int, list[tuple[float, float, int, float]]] = {}
+    collector = GCTimer()
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(Path(tmp) / "scale.db")
         batch, done = [], 0
@@ -134,20 +153,22 @@ def main():
         for art in rounds(args.source, args.articles):
             batch.append(art)
             if len(batch) == BATCH:
-                t0, c0, w0 = time.perf_counter(), time.process_time(), _written_bytes()
+                t0, c0, w0, g0 = time.perf_counter(), time.process_time(), _written_bytes(), collector.total
                 store.add_articles(batch)
                 wall = (time.perf_counter() - t0) * 1000 / BATCH
                 cpu = (time.process_time() - c0) * 1000 / BATCH
                 wrote = (_written_bytes() - w0) // BATCH
+                in_gc = (collector.total - g0) * 1000 / BATCH
                 done += BATCH
                 for cp in checkpoints:
                     if cp - 10 * BATCH < done <= cp:
-                        timings.setdefault(cp, []).append((wall, cpu, wrote))
+                        timings.setdefault(cp, []).append((wall, cpu, wrote, in_gc))
                 batch = []
                 if done in checkpoints:  # partial results survive an interrupted long run
-                    wall, cpu, wrote = (float(np.mean(col)) for col in zip(*timings[done]))
+                    wall, cpu, wrote, in_gc = (float(np.mean(col)) for col in zip(*timings[done]))
                     print(f"  {done:,} articles after {time.perf_counter() - t_all:.0f} s: {wall:.2f} ms wall, "
-                          f"{cpu:.2f} ms CPU, {wrote / 1024:.0f} KB written per article", flush=True)
+                          f"{cpu:.2f} ms CPU ({in_gc:.2f} in the garbage collector), {wrote / 1024:.0f} KB written "
+                          f"per article; {len(gc.get_objects()):,} live objects", flush=True)
         total = time.perf_counter() - t_all
         stats = store.stats()
         size_mb = Path(store.path).stat().st_size / 2**20
@@ -159,15 +180,18 @@ def main():
           f"{stats['events']:,} events, {stats['stories']:,} stories, {stats['entities']:,} entities, "
           f"{stats['duplicate_groups']:,} near-duplicate groups, {stats['undated']:,} undated; "
           f"database {size_mb:.0f} MB; peak {peak_rss_mb():.0f} MB")
-    print("| corpus size | wall ms per added article | CPU ms | KB written per article | wall vs 1,000 | CPU vs 1,000 |")
-    print("|---|---|---|---|---|---|")
+    print("| corpus size | wall ms per added article | CPU ms | of which GC | KB written per article | wall vs 1,000 |"
+          " CPU vs 1,000 |")
+    print("|---|---|---|---|---|---|---|")
     base_wall = np.mean([t[0] for t in timings[checkpoints[0]]])
     base_cpu = np.mean([t[1] for t in timings[checkpoints[0]]])
     for cp in checkpoints:
         wall = float(np.mean([t[0] for t in timings[cp]]))
         cpu = float(np.mean([t[1] for t in timings[cp]]))
         kb = float(np.mean([t[2] for t in timings[cp]])) / 1024
-        print(f"| {cp:,} | {wall:.2f} | {cpu:.2f} | {kb:.0f} | {wall / base_wall:.2f}x | {cpu / base_cpu:.2f}x |")
+        in_gc = float(np.mean([t[3] for t in timings[cp]]))
+        print(f"| {cp:,} | {wall:.2f} | {cpu:.2f} | {in_gc:.2f} | {kb:.0f} | {wall / base_wall:.2f}x |"
+              f" {cpu / base_cpu:.2f}x |")
 
 
 if __name__ == "__main__":

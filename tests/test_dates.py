@@ -65,3 +65,11 @@ def test_offsets_point_at_the_expression():
 def test_future_tense_moves_bare_weekdays_forward():
     assert values("Ministers will meet on Friday.") == [("Friday", "2017-02-24")]
     assert values("Ministers met on Friday.") == [("Friday", "2017-02-17")]
+
+
+def test_movable_feasts_fall_on_their_real_dates():
+    # Easter moves between 22 March and 25 April; the dates below are the calendar's.
+    found = {d.text: d.value for d in find_dates(
+        "The ferry sank on Easter Monday 2017, the bridge closed at Easter 2038, and the strike began on "
+        "Good Friday 2024.", None)}
+    assert found == {"Easter Monday 2017": "2017-04-17", "Easter 2038": "2038-04-25", "Good Friday 2024": "2024-03-29"}

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..documents import Article, DateMention
+from .holidays import HOLIDAYS
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -346,49 +347,6 @@ def _h_season_year(m: re.Match, ctx: _Context) -> Resolved | None:
     return _season(int(m["year"]), SEASONS[m["season"].lower()])
 
 
-def _easter(y: int) -> date:
-    """Gregorian Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = y % 19, y // 100, y % 100
-    d, e = b // 4, b % 4
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * l + 433) // 432
-    month = (h + l - 7 * m + 90) // 25
-    return date(y, month, (h + l - 7 * m + 33 * month + 19) % 32)
-
-
-def _nth_weekday(y: int, month: int, weekday: int, n: int) -> date:
-    """The n-th given weekday of a month (n = -1: the last one)."""
-    if n > 0:
-        first = date(y, month, 1)
-        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = date(y, month, calendar.monthrange(y, month)[1])
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-
-HOLIDAYS: dict[str, Callable[[int], date]] = {
-    "new year's day": lambda y: date(y, 1, 1),
-    "new year's eve": lambda y: date(y, 12, 31),
-    "valentine's day": lambda y: date(y, 2, 14),
-    "easter": _easter,
-    "easter sunday": _easter,
-    "easter monday": lambda y: _easter(y) + timedelta(days=1),
-    "good friday": lambda y: _easter(y) - timedelta(days=2),
-    "may day": lambda y: date(y, 5, 1),
-    "independence day": lambda y: date(y, 7, 4),
-    "bastille day": lambda y: date(y, 7, 14),
-    "halloween": lambda y: date(y, 10, 31),
-    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
-    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
-    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
-    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
-    "christmas eve": lambda y: date(y, 12, 24),
-    "christmas": lambda y: date(y, 12, 25),
-    "christmas day": lambda y: date(y, 12, 25),
-    "boxing day": lambda y: date(y, 12, 26),
-}
 _HOLIDAY_NAMES = "|".join(sorted((re.escape(h).replace("'", "['’]") for h in HOLIDAYS), key=len, reverse=True))
 
 
