@@ -250,3 +250,9 @@ def test_whose_characterisation_a_quoted_word_is():
     assert said["turning its back"] == "Erik Dahl"
     assert said["the engineer"] == "Anna Berg"
     assert said["my old friend from school."] == "Erik Dahl"  # the "while" clause's own subject
+
+
+def test_a_wire_agency_in_a_dateline_is_not_who_speaks():
+    found = quotes_of("SALEM, Ore. (AP) — Republican presidential hopeful Anna Berg says the old bridge will reopen "
+                      "before the summer.")
+    assert found == [("the old bridge will reopen before the summer", "Anna Berg", False, "says")]

@@ -88,10 +88,10 @@ _PRONOUNS = {"he", "she"}
 
 
 #: A wire dateline opening a sentence: "WASHINGTON (AP) — ", "Washington (AFP) – ", "PHILADELPHIA, July 25 (UPI) — ".
-_DATELINE = re.compile(r"[A-Z][\w.' -]{1,40}(?:, [\w. ]{1,20})?\s*\([A-Za-z]{2,12}\)\s*[—–-]+\s*")
+_DATELINE = re.compile(r"(?:[A-Z][\w.' -]{1,40}(?:, [\w. ]{1,20})?\s*)?\([A-Za-z]{2,12}\)\s*[—–-]+\s*")
 
 
-def _after_dateline(text: str, start: int, end: int) -> int:
+def after_dateline(text: str, start: int, end: int) -> int:
     """Where the sentence's own words begin: "Washington (AFP) – Clinton has ..." would give the parser
     the city for the subject."""
     dateline = _DATELINE.match(text, start, end)
@@ -121,7 +121,7 @@ def _context(text: str, mark_start: int, content_start: int, content_end: int) -
         if stripped.endswith(":"):
             start = _sentence_start(text, len(stripped) - 1)
     start = max(start, mark_start - CONTEXT_BEFORE)
-    start = _after_dateline(text, start, mark_start)
+    start = after_dateline(text, start, mark_start)
     close = content_end
     while close < len(text) and close < content_end + 2 and text[close] in "”\"»’ ":
         close += 1
@@ -324,7 +324,7 @@ def reported_speech(text: str, sentences: list[tuple[int, int]],
     if (language or "en") not in PARSED_LANGUAGES:
         return []
     todo = [(s, e) for s, e in sentences if e - s <= LONGEST_REPORT and _REPORTING_FORM.search(text, s, e)]
-    todo = [(_after_dateline(text, s, e), e) for s, e in todo[:MAX_PARSED]]
+    todo = [(after_dateline(text, s, e), e) for s, e in todo[:MAX_PARSED]]
     out = []
     nlp = load_parser(language or "en")
     for (s, _), doc in zip(todo, nlp.pipe((text[a:b].replace("\n", " ") for a, b in todo), batch_size=16)):

@@ -251,6 +251,8 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
     for s_start, s_end in sentences(text):
         if s_end - s_start > LONGEST_SENTENCE:
             continue
+        # "RENO, Nev. (AP) — Trump says ...": the wire's dateline is not the sentence's subject
+        s_start = clauses.after_dateline(text, s_start, s_end)
         sentence = text[s_start:s_end]
         before = bisect.bisect_left(merged_starts, s_end) - 1  # the last interval starting inside or before
         if before >= 0 and merged[before][1] > s_start:
