@@ -252,7 +252,10 @@ def _introduced(doc, in_quote, offset, n_words: int):
     if not _is_verb(root) or not (n_words >= UTTERANCE_WORDS or _spoken(root)):
         return None
     subjects = [c for c in root.children if c.dep_ in _SUBJECTS and not in_quote(c)] or _inherited_subject(root)
-    return _speaker(subjects[0], root, offset) if subjects else None
+    # A name or "he"/"she" introduces words; "The rationale ... is a blind faith in Obama's word:" does not.
+    if not subjects or not (subjects[0].pos_ == "PROPN" or subjects[0].lower_ in _PRONOUNS):
+        return None
+    return _speaker(subjects[0], root, offset)
 
 
 def _spoken(verb) -> bool:
