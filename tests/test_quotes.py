@@ -256,3 +256,9 @@ def test_a_wire_agency_in_a_dateline_is_not_who_speaks():
     found = quotes_of("SALEM, Ore. (AP) — Republican presidential hopeful Anna Berg says the old bridge will reopen "
                       "before the summer.")
     assert found == [("the old bridge will reopen before the summer", "Anna Berg", False, "says")]
+
+
+def test_a_day_is_never_the_speaker():
+    found = quotes_of("Anna Berg, who has been feuding with the council this week, on Friday described her plan "
+                      "as a “big tent for the whole valley.”")
+    assert found == [("big tent for the whole valley.", "Anna Berg", True, "described")]

@@ -417,6 +417,8 @@ def resolve_speakers(article: Article) -> None:
         q.chain = chain
         if chain is not None and article.chains[chain].type == "PERSON":
             last_speaker = chain
+        elif chain is None and phrase[:1].isupper() and not nominal and low not in speech.PERSONAL:
+            last_speaker = None  # a named speaker the article's names miss: "he" next may be them, not whoever spoke before
 
 
 def _from_clauses(text: str, spans: list[tuple[int, int, int]], language: str | None) -> list[Quote]:

@@ -21,6 +21,7 @@ determiner phrase in that language (``SPEECH``).
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from .entities import ROLE_HEADS, ROLE_MODIFIERS
@@ -121,7 +122,9 @@ TRAILING = re.compile(rf"^(?P<c1>.+?),\s+(?P<spk>{_SPEAKER})\s+(?P<cue>{_CUE})(?
 PARTICIPLE = re.compile(rf",\s+(?P<cue>{PARTICIPLES})\s+(?:that\s+)?(?P<content>[^“”\"].{{9,}})$")
 QUOTE_OPEN = re.compile("[“\"«„»「『]")
 #: Words that make a cue-like verb not speech ("said" as an adjective is rare; these are subjects that never speak).
-NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"}
+NOT_SPEAKERS = {"it", "this", "that", "there", "which", "what", "who"} | {
+    # "Trump, who ..., on Friday described ...": a day or a month is when, not who
+    name.lower() for name in (*calendar.day_name, *calendar.month_name) if name}
 
 
 # -- French, German and Spanish ---------------------------------------------------
