@@ -12,6 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = Path(os.environ.get("NEWSWATCH_EVAL", ROOT.parent / "shared" / "eval"))
 
+# The benchmark measures the checkout it lives in. The virtual environment installs newswatch in editable
+# mode pointing at one checkout, so a benchmark run from another (a git worktree of an older commit, for a
+# "before" figure) would otherwise import that checkout's code. Subprocesses get the same path.
+sys.path.insert(0, str(ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+
 
 def load_module(relative: str, name: str):
     """Import one of ../shared/eval's load_*.py files by path."""
