@@ -296,9 +296,10 @@ _REPORTED_WORDS = re.compile(r"\w*\s+(?:[\w'’-]+[\s,]+){%d}" % MIN_CONTENT_WOR
 
 
 def reports_outside(text: str, start: int, end: int, quoted: list) -> bool:
-    """Whether the sentence ``text[start:end]`` holds, outside the ``quoted`` spans (sorted, disjoint), a
-    reporting verb followed by words of its own: "“...,” Earnest said." does not (its quote is already
-    read), "..., declaring “...” and said it was a step closer" does. Saves most parses of quote sentences."""
+    """Whether the sentence ``text[start:end]`` holds, outside the ``quoted`` spans (sorted, disjoint; the
+    caller passes those that overlap the sentence), a reporting verb followed by words of its own: "“...,”
+    Earnest said." does not (its quote is already read), "..., declaring “...” and said it was a step
+    closer" does. Saves most parses of quote sentences."""
     pieces, pos = [], start
     for q_start, q_end in quoted:
         if q_end <= start or q_start >= end:

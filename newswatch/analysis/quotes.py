@@ -138,6 +138,41 @@ def _strip_content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _statement(text: str, start: int, end: int) -> tuple[int, int]:
+    """What was said, without quotation marks and spaces around it or the full stop that ends it."""
+    start, end = _strip_content(text, start, end)
+    while end > start and text[end - 1] in ".!?":
+        end -= 1
+    return start, end
+
+
+class _Spans:
+    """Spans already read (quotes), merged into disjoint intervals: overlap tests take logarithmic time,
+    so an article of thousands of quotes is not read in quadratic time."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.intervals = [(s, e) for s, e in merged]
+        self.starts = [s for s, _ in merged]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The intervals that overlap ``start:end``, in order."""
+        last = bisect.bisect_left(self.starts, end)  # the intervals that start before ``end``
+        first = last
+        while first > 0 and self.intervals[first - 1][1] > start:  # disjoint, so their ends are in order too
+            first -= 1
+        return self.intervals[first:last]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        last = bisect.bisect_left(self.starts, end) - 1
+        return last >= 0 and self.intervals[last][1] > start
+
+
 def _sentence_start(text: str, pos: int) -> int:
     starts = [s for s, _ in sentences(text[max(0, pos - 400):pos])]
     return max(0, pos - 400) + starts[-1] if starts else max(0, pos - 400)
@@ -241,22 +276,16 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
     ``unread``, when given, receives the sentences (start, end) no pattern matched (``clauses`` reads those).
     """
     out: list[Quote] = []
-    merged: list[list[int]] = []  # the taken spans as disjoint intervals, in order
-    for s, e in sorted(taken):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    merged_starts = [s for s, _ in merged]
+    read = _Spans(taken)
     for s_start, s_end in sentences(text):
         if s_end - s_start > LONGEST_SENTENCE:
             continue
         # "RENO, Nev. (AP) — Trump says ...": the wire's dateline is not the sentence's subject
         s_start = clauses.after_dateline(text, s_start, s_end)
         sentence = text[s_start:s_end]
-        before = bisect.bisect_left(merged_starts, s_end) - 1  # the last interval starting inside or before
-        if before >= 0 and merged[before][1] > s_start:
-            if unread is not None and clauses.reports_outside(text, s_start, s_end, merged):
+        quoted = read.overlapping(s_start, s_end)
+        if quoted:
+            if unread is not None and clauses.reports_outside(text, s_start, s_end, quoted):
                 # "Clinton celebrated, declaring “...”, and said it was a step closer": the parse may find
                 # reported speech outside the quote (``extract_quotes`` drops what overlaps a quote)
                 unread.append((s_start, s_end))
@@ -289,9 +318,7 @@ def indirect_quotes(text: str, taken: list[tuple[int, int]],
                 unread.append((s_start, s_end))
             continue
         spk_s, spk_e, cue, c_s, c_e = found
-        c_start, c_end = _strip_content(text, s_start + c_s, s_start + c_e)
-        while c_end > c_start and text[c_end - 1] in ".!?":
-            c_end -= 1
+        c_start, c_end = _statement(text, s_start + c_s, s_start + c_e)
         if c_end - c_start < 10:
             continue
         out.append(Quote(text=text[c_start:c_end], start=c_start, end=c_end, cue=cue, direct=False,
@@ -316,13 +343,11 @@ def labelled_lines(text: str, taken: list[tuple[int, int]]) -> list[Quote]:
     >>> [(q.speaker_text, q.text) for q in labelled_lines("Graham: Trump Is Destroying the Party.", [])]
     [('Graham', 'Trump Is Destroying the Party')]
     """
-    out = []
+    out, read = [], _Spans(taken)
     for m in _LABELLED_LINE.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if read.overlaps(m.start(), m.end()):
             continue
-        start, end = _strip_content(text, m.start("content"), m.end("content"))
-        while end > start and text[end - 1] in ".!?":
-            end -= 1
+        start, end = _statement(text, m.start("content"), m.end("content"))
         if end - start >= 10 and m.group("spk").lower() not in speech.NOT_SPEAKERS:
             out.append(Quote(text=text[start:end], start=start, end=end, cue=":", direct=False,
                              speaker_text=m.group("spk"), speaker_start=m.start("spk"), speaker_end=m.end("spk")))
@@ -440,14 +465,16 @@ def extract_quotes(article: Article) -> Article:
     taken = [(q.start, q.end) for q in direct + parsed]
     # Indirect speech is read only where the language's rules say how (English).
     rules = speech.rules_for(article.language)
+    reads_indirect = rules is not None and rules.indirect
     unread: list[tuple[int, int]] = []
-    lines = labelled_lines(text, taken) if rules is not None and rules.indirect else []
+    lines = labelled_lines(text, taken) if reads_indirect else []
     taken += [(q.speaker_start, q.end) for q in lines]
-    indirect = indirect_quotes(text, taken, unread) if rules is not None and rules.indirect else []
+    indirect = indirect_quotes(text, taken, unread) if reads_indirect else []
+    read = _Spans(taken)
     reported = [Quote(text=text[c_s:c_e], start=c_s, end=c_e, cue=cue, direct=False, speaker_text=text[spk_s:spk_e],
                       speaker_start=spk_s, speaker_end=spk_e)
                 for spk_s, spk_e, cue, c_s, c_e in clauses.reported_speech(text, unread, article.language)
-                if not any(s < c_e and c_s < e or s < spk_e and spk_s < e for s, e in taken)]
+                if not read.overlaps(c_s, c_e) and not read.overlaps(spk_s, spk_e)]
     article.quotes = sorted(direct + parsed + lines + indirect + reported, key=lambda q: q.start)
     resolve_speakers(article)
     # "Update: “...”" is a label, not a speaker: a bare name and a colon must be someone the article names;
