@@ -18,10 +18,18 @@ in CPU), the part of it spent in Python's garbage collector, and bytes the
 process wrote per article (SQLite's WAL and checkpoints: the cost of keeping
 the indexes).
 
+With ``--postgres URL`` (an empty database) the same articles then go into
+PostgreSQL too, in the same run, and both stores are searched at the end:
+the 95th percentile of text and hybrid searches (SQLite with the in-memory
+embedding index the web server keeps, PostgreSQL with pgvector's HNSW index
+when the server has it). On PostgreSQL the CPU column is this process's only
+(the server's work shows in the wall time).
+
 Usage:
   ./run bench real_corpus.py --articles 20000 --out /tmp/real20k.jsonl
   ./run newswatch --db /tmp/real20k.db ingest /tmp/real20k.jsonl --max-bytes 100000000
   ./run bench scale.py --source /tmp/real20k.db --articles 100000 [--keep /tmp/scale100k.db]
+      [--postgres postgresql://user@host/emptydb] [--only-postgres]
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ import numpy as np
 from _shared import machine, peak_rss_mb
 
 from newswatch.documents import Article, EntityChain, EntityMention, Quote, RawDocument
+from newswatch.store import open_store
 from newswatch.store.sqlite import SQLiteStore
 
 BATCH = 100
@@ -134,52 +143,72 @@ def rounds(source: str, n: int, seed: int = 7):
         k += 1
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--source", required=True, help="a corpus ingested by newswatch (see Usage)")
-    ap.add_argument("--articles", type=int, default=100_000)
-    ap.add_argument("--keep", type=Path, help="keep the database built here (for profiling what follows)")
-    args = ap.parse_args()
-    # 10k, 30k, 50k, 70k and 90k fall on about the same stretch of the ~20k-article source, each a round
-    # later: those are the sizes to compare (the stretch before a checkpoint decides its cost too).
-    checkpoints = sorted({1_000, 10_000, 20_000, 30_000, 50_000, 70_000, 90_000, args.articles}
-                         & set(range(1, args.articles + 1)) | {args.articles})
+def fill(store, args, checkpoints) -> tuple[dict, float]:
+    """Add the articles to ``store`` a batch at a time; per-checkpoint timings and the total seconds."""
     timings: dict[int, list[tuple[float, float, int, float]]] = {}
     collector = GCTimer()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SQLiteStore(Path(tmp) / "scale.db")
-        batch, done = [], 0
-        t_all = time.perf_counter()
-        for art in rounds(args.source, args.articles):
-            batch.append(art)
-            if len(batch) == BATCH:
-                t0, c0, w0, g0 = time.perf_counter(), time.process_time(), _written_bytes(), collector.total
-                store.add_articles(batch)
-                wall = (time.perf_counter() - t0) * 1000 / BATCH
-                cpu = (time.process_time() - c0) * 1000 / BATCH
-                wrote = (_written_bytes() - w0) // BATCH
-                in_gc = (collector.total - g0) * 1000 / BATCH
-                done += BATCH
-                for cp in checkpoints:
-                    if cp - 10 * BATCH < done <= cp:
-                        timings.setdefault(cp, []).append((wall, cpu, wrote, in_gc))
-                batch = []
-                if done in checkpoints:  # partial results survive an interrupted long run
-                    wall, cpu, wrote, in_gc = (float(np.mean(col)) for col in zip(*timings[done]))
-                    print(f"  {done:,} articles after {time.perf_counter() - t_all:.0f} s: {wall:.2f} ms wall, "
-                          f"{cpu:.2f} ms CPU ({in_gc:.2f} in the garbage collector), {wrote / 1024:.0f} KB written "
-                          f"per article; {len(gc.get_objects()):,} live objects", flush=True)
-        total = time.perf_counter() - t_all
-        stats = store.stats()
-        size_mb = Path(store.path).stat().st_size / 2**20
-        store.close()
-        if args.keep:
-            shutil.copyfile(store.path, args.keep)
-    print(f"machine: {machine()}")
-    print(f"{args.articles:,} articles (real analysis from {args.source}) in {total:.0f} s; "
-          f"{stats['events']:,} events, {stats['stories']:,} stories, {stats['entities']:,} entities, "
-          f"{stats['duplicate_groups']:,} near-duplicate groups, {stats['undated']:,} undated; "
-          f"database {size_mb:.0f} MB; peak {peak_rss_mb():.0f} MB")
+    batch, done = [], 0
+    t_all = time.perf_counter()
+    for art in rounds(args.source, args.articles):
+        batch.append(art)
+        if len(batch) == BATCH:
+            t0, c0, w0, g0 = time.perf_counter(), time.process_time(), _written_bytes(), collector.total
+            store.add_articles(batch)
+            wall = (time.perf_counter() - t0) * 1000 / BATCH
+            cpu = (time.process_time() - c0) * 1000 / BATCH
+            wrote = (_written_bytes() - w0) // BATCH
+            in_gc = (collector.total - g0) * 1000 / BATCH
+            done += BATCH
+            for cp in checkpoints:
+                if cp - 10 * BATCH < done <= cp:
+                    timings.setdefault(cp, []).append((wall, cpu, wrote, in_gc))
+            batch = []
+            if done in checkpoints:  # partial results survive an interrupted long run
+                wall, cpu, wrote, in_gc = (float(np.mean(col)) for col in zip(*timings[done]))
+                print(f"  {done:,} articles after {time.perf_counter() - t_all:.0f} s: {wall:.2f} ms wall, "
+                      f"{cpu:.2f} ms CPU ({in_gc:.2f} in the garbage collector), {wrote / 1024:.0f} KB written "
+                      f"per article; {len(gc.get_objects()):,} live objects", flush=True)
+    gc.callbacks.remove(collector._callback)
+    return timings, time.perf_counter() - t_all
+
+
+def search_latency(store, location: str, queries: list[str]) -> dict[str, float]:
+    """p50 and p95 milliseconds of text and hybrid searches, as the web server runs them."""
+    from newswatch.analysis.features import embed
+    from newswatch.store.search import EmbeddingIndex, search
+
+    index = None if location.startswith("postgresql") and getattr(store, "vectors", False) else \
+        EmbeddingIndex(location)
+    vectors = embed(queries)
+    out = {}
+    for mode in ("text", "hybrid"):
+        times = []
+        for q, v in zip(queries, vectors):
+            t0 = time.perf_counter()
+            search(store, q, v if mode == "hybrid" else None, mode, index=index)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[f"{mode} p50"], out[f"{mode} p95"] = float(np.percentile(times, 50)), float(np.percentile(times, 95))
+    return out
+
+
+def sample_queries(store, n: int = 200, seed: int = 3) -> list[str]:
+    """Two words from the titles of random stored articles."""
+    rng = np.random.default_rng(seed)
+    titles = [r[0] for r in store.conn.execute("SELECT title FROM articles WHERE title IS NOT NULL")]
+    queries = []
+    for i in rng.choice(len(titles), size=min(n, len(titles)), replace=False):
+        words = [w for w in titles[i].split() if len(w) > 3 and w.isalpha()]
+        if len(words) >= 2:
+            queries.append(" ".join(words[:2]))
+    return queries
+
+
+def report(name: str, store, location: str, timings: dict, total: float, checkpoints, args, queries) -> None:
+    stats = store.stats()
+    print(f"\n## {name}: {args.articles:,} articles (real analysis from {args.source}) stored and linked in"
+          f" {total:.0f} s; {stats['events']:,} events, {stats['stories']:,} stories, {stats['entities']:,} entities,"
+          f" {stats['duplicate_groups']:,} near-duplicate groups, {stats['undated']:,} undated; peak"
+          f" {peak_rss_mb():.0f} MB")
     print("| corpus size | wall ms per added article | CPU ms | of which GC | KB written per article | wall vs 1,000 |"
           " CPU vs 1,000 |")
     print("|---|---|---|---|---|---|---|")
@@ -192,6 +221,47 @@ def main():
         in_gc = float(np.mean([t[3] for t in timings[cp]]))
         print(f"| {cp:,} | {wall:.2f} | {cpu:.2f} | {in_gc:.2f} | {kb:.0f} | {wall / base_wall:.2f}x |"
               f" {cpu / base_cpu:.2f}x |")
+    latency = search_latency(store, location, queries)
+    print(f"search over {len(queries)} two-word queries: " + ", ".join(f"{k} {v:.1f} ms" for k, v in latency.items()),
+          flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--source", required=True, help="a corpus ingested by newswatch (see Usage)")
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--keep", type=Path, help="keep the SQLite database built here (for profiling what follows)")
+    ap.add_argument("--postgres", help="also fill this (empty) PostgreSQL database, in the same run")
+    ap.add_argument("--only-postgres", action="store_true", help="skip SQLite (its figures from another run)")
+    args = ap.parse_args()
+    # 10k, 30k, 50k, 70k and 90k fall on about the same stretch of the ~20k-article source, each a round
+    # later: those are the sizes to compare (the stretch before a checkpoint decides its cost too).
+    checkpoints = sorted({1_000, 10_000, 20_000, 30_000, 50_000, 70_000, 90_000, args.articles}
+                         & set(range(1, args.articles + 1)) | {args.articles})
+    print(f"machine: {machine()}")
+    queries = None
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.only_postgres:
+            path = str(Path(tmp) / "scale.db")
+            store = SQLiteStore(path)
+            timings, total = fill(store, args, checkpoints)
+            queries = sample_queries(store)
+            report("SQLite", store, path, timings, total, checkpoints, args, queries)
+            size_mb = Path(path).stat().st_size / 2**20
+            print(f"database file {size_mb:.0f} MB")
+            store.close()
+            if args.keep:
+                shutil.copyfile(path, args.keep)
+        if args.postgres:
+            store = open_store(args.postgres)
+            if store.count_articles():
+                raise SystemExit(f"{args.postgres} is not empty")
+            timings, total = fill(store, args, checkpoints)
+            queries = queries or sample_queries(store)
+            report("PostgreSQL", store, args.postgres, timings, total, checkpoints, args, queries)
+            size = store.conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            print(f"database {size / 2**20:.0f} MB; pgvector: {store.vectors}")
+            store.close()
 
 
 if __name__ == "__main__":

@@ -130,21 +130,39 @@ class Newswatch:
                 if progress:
                     progress(report)
 
-        for article in pipeline.pipe(articles(), workers=options.workers):
-            if article.error is None and not article.text.strip():
-                article.error = "no text left after removing boilerplate"
-            if article.error is not None:
-                code = errors.EMPTY if not article.text.strip() else errors.ANALYSIS_FAILED
-                report.failed.append(InputError(article.raw.origin, article.error, code))
-                continue
-            batch.append(article)
-            if len(batch) >= options.batch_size:
-                flush()
+        client = None
+        if options.dask:
+            from .analysis.distributed import open_client
+
+            client = open_client(options.dask, options.workers)
+        try:
+            analysed = pipeline.pipe(articles(), workers=options.workers, dask=client)
+            for article in analysed:
+                self._take(article, batch, report, options, flush)
+        finally:
+            if client is not None:
+                cluster = client.cluster if options.dask == "local" else None
+                client.close()
+                if cluster is not None:
+                    cluster.close()
         if batch:
             flush()
         elif progress:
             progress(report)
         return report
+
+    @staticmethod
+    def _take(article: Article, batch: list[Article], report: IngestReport, options: IngestOptions, flush) -> None:
+        """One analysed article: into the batch to store, or into the report's failures."""
+        if article.error is None and not article.text.strip():
+            article.error = "no text left after removing boilerplate"
+        if article.error is not None:
+            code = errors.EMPTY if not article.text.strip() else errors.ANALYSIS_FAILED
+            report.failed.append(InputError(article.raw.origin, article.error, code))
+            return
+        batch.append(article)
+        if len(batch) >= options.batch_size:
+            flush()
 
     def _store_batch(self, batch: list[Article], report: IngestReport) -> list[tuple[Article, object]]:
         """Store a batch in one transaction; if an article in it breaks linking, store the rest one by one.
@@ -311,7 +329,7 @@ class Newswatch:
             from .analysis.features import embed
 
             vector = embed([query])[0]
-        return search(self.store.conn, query, vector, mode, ArticleFilter(since, until, source, language),
+        return search(self.store, query, vector, mode, ArticleFilter(since, until, source, language),
                       entity_id, limit, offset, self.embedding_index, self.store.spellings(query))
 
     def similar(self, key: str | int, limit: int = 5) -> list[dict]:
@@ -323,7 +341,7 @@ class Newswatch:
         if vector is None:
             return []
         skip = {art["id"], *(d["id"] for d in art["duplicates"])}
-        hits = semantic_hits(self.store.conn, vector, None, None, limit + len(skip) + 5, self.embedding_index)
+        hits = semantic_hits(self.store, vector, None, None, limit + len(skip) + 5, self.embedding_index)
         out = []
         for article_id, score in hits:
             if article_id in skip:

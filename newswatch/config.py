@@ -73,6 +73,9 @@ class IngestOptions:
     #: Processes analysing articles on large ingests (extra ones start only
     #: after the first few hundred articles, where they pay for themselves).
     workers: int = min(2, os.cpu_count() or 1)
+    #: Run the analysis on Dask: "local" (a LocalCluster of ``workers`` processes) or a
+    #: scheduler's address ("tcp://host:8786"). None: this machine's worker processes.
+    dask: str | None = None
     #: User-Agent sent when fetching URLs.
     user_agent: str = "newswatch/0.1 (+offline news monitor)"
     #: Seconds one article may spend in one analysis step before it fails alone

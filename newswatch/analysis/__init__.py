@@ -72,13 +72,19 @@ class Pipeline:
     def __call__(self, article: Article) -> Article:
         return next(self.pipe([article]))
 
-    def pipe(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Article]:
+    def pipe(self, articles: Iterable[Article], workers: int = 1, dask=None) -> Iterator[Article]:
         """Analyse a stream lazily, in order; an article whose analysis fails gets ``error`` set.
 
         With ``workers > 1``, after the first ``PARALLEL_AFTER`` articles the
         rest are analysed by that many forked processes, which inherit the
-        models already loaded here.
+        models already loaded here. With ``dask`` (a ``dask.distributed.Client``)
+        every article is analysed on that cluster (``analysis.distributed``).
         """
+        if dask is not None:
+            from . import distributed
+
+            yield from distributed.analyse(dask, self.names, self.options, articles)
+            return
         stream = iter(articles)
         if workers <= 1:
             yield from self._pipe(stream)

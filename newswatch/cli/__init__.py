@@ -42,8 +42,10 @@ Examples:
   newswatch serve                                # browse it at http://127.0.0.1:8000
 \b
 The database is {DEFAULT_DB} in the current directory unless --db or the
-NEWSWATCH_DB environment variable says otherwise. Every command that prints
-data takes --json for scripts.
+NEWSWATCH_DB environment variable says otherwise; a PostgreSQL database is
+named by its URL (--db postgresql://user@host/dbname), and several ingests on
+several machines can write into it at once. Every command that prints data
+takes --json for scripts.
 """
 
 
@@ -66,6 +68,14 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
+def _database_error(exc: BaseException) -> bool:
+    """An error raised by the database driver (SQLite, or psycopg when the corpus is on PostgreSQL)."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    psycopg = sys.modules.get("psycopg")  # loaded only when a PostgreSQL database was opened
+    return psycopg is not None and isinstance(exc, psycopg.Error)
+
+
 class _Context:
     def __init__(self, db: str | None):
         self.db = db
@@ -78,8 +88,9 @@ class _Context:
 
 
 @click.group(epilog=EPILOG_MAIN, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", metavar="PATH", envvar="NEWSWATCH_DB",
-              help=f"Database file (SQLite). Default: $NEWSWATCH_DB, else ./{DEFAULT_DB}.")
+@click.option("--db", metavar="PATH|URL", envvar="NEWSWATCH_DB",
+              help=f"Database: an SQLite file, or postgresql://user@host/dbname."
+                   f" Default: $NEWSWATCH_DB, else ./{DEFAULT_DB}.")
 @click.version_option(__version__, prog_name="newswatch")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None):
@@ -139,8 +150,11 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as exc:
         click.echo(f"newswatch: error: {exc}", err=True)
         sys.exit(2)
-    except sqlite3.Error as exc:
-        click.echo(f"newswatch: error [E202]: database error: {exc}", err=True)
+    except Exception as exc:
+        if not _database_error(exc):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        click.echo(f"newswatch: error [E202]: database error: {first}", err=True)
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)

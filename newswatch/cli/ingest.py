@@ -32,17 +32,23 @@ def _ingest_options(f):
                      help="Source name for articles whose input does not give one.")(f)
     f = click.option("--progress/--no-progress", default=None,
                      help="Show a progress bar (default: when stderr is a terminal).")(f)
+    f = click.option("--workers", type=click.IntRange(1, 256), default=IngestOptions.workers, show_default=True,
+                     help="Processes analysing articles (with --dask local: the cluster's workers).")(f)
+    f = click.option("--dask", metavar="local|ADDRESS",
+                     help="Analyse on Dask: 'local' starts a LocalCluster here, tcp://HOST:8786 joins a running"
+                          " cluster (its workers need newswatch installed). Linking stays here; the result is"
+                          " the same as without.")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(f)
     return f
 
 
 def _run_ingest(obj: _Context, inputs, reference_date, max_bytes, timeout, allow_private, default_source,
-                progress, as_json, reference_as_published=False) -> None:
+                progress, as_json, reference_as_published=False, workers=IngestOptions.workers, dask=None) -> None:
     if reference_as_published and reference_date is None:
         raise click.UsageError("--reference-as-published needs --reference-date")
     options = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, allow_private=allow_private,
                             reference_date=_day(reference_date), default_source=default_source,
-                            reference_as_published=reference_as_published)
+                            reference_as_published=reference_as_published, workers=workers, dask=dask)
     show_bar = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show_bar:

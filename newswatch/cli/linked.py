@@ -188,3 +188,50 @@ def stats(obj: _Context, as_json: bool):
     for title, key in (("languages", "languages"), ("sources", "sources"), ("formats", "formats")):
         items = ", ".join(f"{k} {v}" for k, v in list(figures[key].items())[:12])
         click.echo(f"{title + ':':<14} {items or '-'}")
+
+
+@cli.command(epilog="""
+\b
+Example:
+  newswatch --db newswatch.db migrate postgresql://news@dbhost/corpus
+\b
+The target database must exist and hold no articles (CREATE DATABASE corpus;
+the schema is made on the way). Every table is copied with its ids: entities,
+events, stories, alerts and watched sources come over as they are, and nothing
+is analysed again. One transaction on the target: interrupted, it leaves the
+target empty, and running it again starts afresh. The source is only read.
+""")
+@click.argument("target", metavar="POSTGRESQL_URL")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows copied per table as JSON.")
+@click.pass_obj
+def migrate(obj: _Context, target: str, progress, as_json: bool):
+    """Copy this (SQLite) corpus into a PostgreSQL database."""
+    from ..errors import UsageError
+    from ..store import is_postgres, open_store
+    from ..store.postgres.migrate import copy_corpus
+
+    if not is_postgres(target):
+        raise UsageError(f"the target {target!r} is not a PostgreSQL URL: give postgresql://user@host/dbname")
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    bars: dict = {}
+
+    def on_progress(table: str, done: int, total: int) -> None:
+        if not show_bar:
+            return
+        from tqdm import tqdm
+
+        bar = bars.get(table) or bars.setdefault(table, tqdm(total=total, desc=table, unit=" rows", file=sys.stderr))
+        bar.update(done - bar.n)
+
+    with obj.open(readonly=True) as source, open_store(target) as store:
+        if is_postgres(source.store.location):
+            raise UsageError("the source is already a PostgreSQL database: migrate copies an SQLite corpus")
+        copied = copy_corpus(source.store, store, on_progress)
+    for bar in bars.values():
+        bar.close()
+    if as_json:
+        _echo_json({"target": store.location, "copied": copied})
+    else:
+        click.echo(f"copied {copied['articles']} articles, {copied['entities']} entities, {copied['events']} events"
+                   f" and {copied['stories']} stories into {store.location}")

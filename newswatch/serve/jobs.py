@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -58,7 +57,9 @@ class JobBook:
     """
 
     def __init__(self, path: str):
-        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        from ..store import connect
+
+        self._conn = connect(path)
         self._lock = threading.Lock()
         if path == ":memory:":  # a private database of this connection (tests, doctests): give it the table
             from importlib import resources

@@ -25,6 +25,7 @@ from pathlib import Path
 from .. import api
 from ..config import IngestOptions, ServeOptions
 from ..errors import InputError
+from ..store import is_postgres
 from ..store.search import ChangeProbe, EmbeddingIndex
 from .jobs import IngestJob, JobBook, stopped_message
 
@@ -128,8 +129,9 @@ class ServerState:
         nw = getattr(self._local, "nw", None)
         if nw is None:
             nw = api.open(self.db_path, readonly=True)
-            # Up to one connection per server thread: a modest page cache each (reads go through mmap).
-            nw.store.conn.execute("PRAGMA cache_size = -16384")
+            if not is_postgres(self.db_path):
+                # Up to one connection per server thread: a modest page cache each (reads go through mmap).
+                nw.store.conn.execute("PRAGMA cache_size = -16384")
             nw.embedding_index = self.index
             self._local.nw = nw
             with self._readers_lock:

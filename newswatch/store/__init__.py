@@ -1,8 +1,8 @@
 """Storage: where analysed articles are kept and queried.
 
 ``open_store`` picks a backend from the location: a path (or
-``sqlite:///path``) opens the embedded SQLite store; other URL schemes are
-for backends that register themselves in ``BACKENDS``.
+``sqlite:///path``) opens the embedded SQLite store, and
+``postgresql://user@host/db`` a PostgreSQL database (``store.postgres``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,35 @@ from ..errors import UsageError
 from .base import AddResult, ArticleFilter, Store
 from .sqlite import SQLiteStore
 
-BACKENDS: dict[str, Callable[..., Store]] = {"sqlite": SQLiteStore}
+def _postgres(location: str, readonly: bool = False) -> Store:
+    from .postgres import PostgresStore  # psycopg is imported only by those who use it
+
+    return PostgresStore(location, readonly=readonly)
+
+
+#: URL scheme -> opener(location, readonly); SQLite gets the path after "sqlite://", others the whole URL.
+BACKENDS: dict[str, Callable[..., Store]] = {"sqlite": SQLiteStore, "postgresql": _postgres, "postgres": _postgres}
+
+
+def is_postgres(location: str) -> bool:
+    """Whether a ``--db`` location names a PostgreSQL database."""
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def connect(location: str):
+    """A plain connection of its own to the database at ``location``, for a side job beside the store.
+
+    The web server's change probe, embedding index and upload jobs each keep
+    one. SQLite: a ``sqlite3`` connection; PostgreSQL: a ``PgConnection``.
+    Both take the store's SQL and return rows readable by position.
+    """
+    if is_postgres(location):
+        from .postgres.connection import PgConnection
+
+        return PgConnection(location)
+    import sqlite3
+
+    return sqlite3.connect(location.removeprefix("sqlite://"), check_same_thread=False, timeout=30)
 
 
 def open_store(location: str, readonly: bool = False) -> Store:
@@ -25,8 +53,10 @@ def open_store(location: str, readonly: bool = False) -> Store:
         scheme, _, rest = location.partition("://")
         if scheme not in BACKENDS:
             raise UsageError(f"unknown store scheme {scheme!r} in {location!r}; known: {sorted(BACKENDS)}")
-        return BACKENDS[scheme](rest, readonly=readonly)  # sqlite:///tmp/x.db -> /tmp/x.db
+        if scheme == "sqlite":
+            return SQLiteStore(rest, readonly=readonly)  # sqlite:///tmp/x.db -> /tmp/x.db
+        return BACKENDS[scheme](location, readonly=readonly)
     return SQLiteStore(location, readonly=readonly)
 
 
-__all__ = ["AddResult", "ArticleFilter", "Store", "SQLiteStore", "open_store", "BACKENDS"]
+__all__ = ["AddResult", "ArticleFilter", "Store", "SQLiteStore", "open_store", "connect", "is_postgres", "BACKENDS"]

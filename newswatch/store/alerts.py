@@ -1,6 +1,6 @@
 """Alerts in the store: watchlists, the alerts raised as articles arrive, and their delivery per channel.
 
-A mixin of SQLiteStore (it needs ``conn`` and ``_transaction``). The rules are
+A mixin of RelationalStore (it needs ``conn``, ``fulltext`` and ``_transaction``). The rules are
 ``newswatch.alerts.rules``'s; this module finds what they look at (the new
 articles a watchlist matches, the recent articles of the stories that just
 grew) and records what fired. An alert's ``key`` is unique, so deciding again
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from ..alerts.rules import BreakingRule, breaking, watchlist_query
 from ..errors import NotFoundError
+from .views import ALL_ROWS
 
 ALERT_COLUMNS = ("id", "kind", "key", "created_at", "title", "article_id", "event_id", "story_id", "watchlist_id",
                  "detail")
@@ -48,10 +49,10 @@ class AlertStore:
         if self.conn.execute("SELECT 1 FROM watchlists WHERE name = ?", (name,)).fetchone():
             raise ValueError(f"a watchlist named {name!r} exists: remove it first, or choose another name")
         with self._transaction():
-            cur = self.conn.execute(
-                "INSERT INTO watchlists (name, query, entity_id, source, language, created_at) VALUES (?,?,?,?,?,?)",
-                (name, query, entity_id, source, language, _now()))
-        return self.get_watchlist(cur.lastrowid)
+            watchlist_id = self.conn.execute(
+                "INSERT INTO watchlists (name, query, entity_id, source, language, created_at) VALUES (?,?,?,?,?,?)"
+                " RETURNING id", (name, query, entity_id, source, language, _now())).fetchone()[0]
+        return self.get_watchlist(watchlist_id)
 
     def get_watchlist(self, key: str | int) -> dict | None:
         column = "id" if isinstance(key, int) or str(key).isdigit() else "name"
@@ -91,15 +92,18 @@ class AlertStore:
         return new
 
     def _insert_alert(self, kind: str, key: str, title: str, detail: dict, **ids) -> dict | None:
-        cur = self.conn.execute(
+        row = self.conn.execute(
             "INSERT OR IGNORE INTO alerts (kind, key, created_at, title, article_id, event_id, story_id, watchlist_id,"
-            " detail) VALUES (?,?,?,?,?,?,?,?,?)",
+            " detail) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
             (kind, key, _now(), title, ids.get("article_id"), ids.get("event_id"), ids.get("story_id"),
-             ids.get("watchlist_id"), json.dumps(detail, ensure_ascii=False)))
-        return self.get_alert(cur.lastrowid) if cur.rowcount else None
+             ids.get("watchlist_id"), json.dumps(detail, ensure_ascii=False))).fetchone()
+        return self.get_alert(row[0]) if row else None
 
     def _watchlist_alerts(self, watchlist: dict, article_ids: list[int]) -> list[dict]:
-        conditions, params = ["articles_fts MATCH ?"], [watchlist_query(watchlist["query"])]
+        matched = sorted(self.fulltext().matching(watchlist_query(watchlist["query"]), article_ids))
+        if not matched:
+            return []
+        conditions, params = [], []
         if watchlist["source"]:
             conditions.append("a.source = ? COLLATE NOCASE")
             params.append(watchlist["source"])
@@ -109,11 +113,11 @@ class AlertStore:
         if watchlist["entity_id"] is not None:
             conditions.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
             params.append(watchlist["entity_id"])
-        marks = ",".join("?" * len(article_ids))
+        conditions.append(f"a.id IN ({','.join('?' * len(matched))})")
         rows = self.conn.execute(
-            "SELECT a.id, a.title, a.dup_group, a.event_id, e.story_id FROM articles_fts"
-            " JOIN articles a ON a.id = articles_fts.rowid LEFT JOIN events e ON e.id = a.event_id"
-            f" WHERE {' AND '.join(conditions)} AND a.id IN ({marks}) ORDER BY a.id", [*params, *article_ids]).fetchall()
+            "SELECT a.id, a.title, a.dup_group, a.event_id, e.story_id FROM articles a"
+            f" LEFT JOIN events e ON e.id = a.event_id WHERE {' AND '.join(conditions)} ORDER BY a.id",
+            [*params, *matched]).fetchall()
         out = []
         for article_id, title, dup_group, event_id, story_id in rows:
             # One alert per near-duplicate group: a syndicated copy is not news twice.
@@ -206,7 +210,7 @@ class AlertStore:
             params.append(watchlist_id)
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self.conn.execute(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts{where} ORDER BY id DESC"
-                                 f" LIMIT ? OFFSET ?", [*params, -1 if limit is None else limit, offset]).fetchall()
+                                 f" LIMIT ? OFFSET ?", [*params, ALL_ROWS if limit is None else limit, offset]).fetchall()
         return [self._alert_dict(r) for r in rows]
 
     def open_channel(self, channel: str) -> None:

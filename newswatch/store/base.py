@@ -1,8 +1,15 @@
-"""The storage interface every backend implements.
+"""The storage contract every backend implements.
 
-The pipeline and the query layer only talk to a ``Store``; SQLite is the
-embedded default (``store.sqlite``), and another backend (PostgreSQL, say)
-implements the same methods and registers its URL scheme in ``store.open_store``.
+The pipeline, the API and the web server only talk to a ``Store``. It is a
+few interfaces, one per thing a caller needs: articles (written a batch at a
+time with their linking decisions, atomically; read back), entities and
+quotes, events and stories, watched sources, alerts, rebuilding. Search is
+``store.search`` over the backend's ``fulltext()`` index.
+
+SQLite (``store.sqlite``) is the embedded default and PostgreSQL
+(``store.postgres``) the shared one; both are ``store.relational.RelationalStore``,
+which implements these interfaces once in SQL. ``tests/test_store_contract.py``
+runs the same tests on each backend: passing them is what "a backend works" means.
 """
 
 from __future__ import annotations
@@ -49,8 +56,112 @@ class ArticleFilter:
             raise ValueError("offset must be zero or more")
 
 
-class Store(ABC):
-    """A place that keeps articles. Use as a context manager to close it."""
+class EntityContract(ABC):
+    """People, organisations and places across the corpus, their spellings, and who said what."""
+
+    @abstractmethod
+    def list_entities(self, kind: str | None = None, limit: int | None = 100, offset: int = 0,
+                      name: str | None = None) -> list[dict]: ...
+
+    @abstractmethod
+    def find_entity(self, key: str | int) -> int | None:
+        """An entity id from an id, a name or any spelling (case and accents ignored)."""
+
+    @abstractmethod
+    def get_entity(self, key: str | int) -> dict | None: ...
+
+    @abstractmethod
+    def spellings(self, text: str) -> list[str]: ...
+
+    @abstractmethod
+    def list_quotes(self, speaker_id: int | None = None, article_id: int | None = None, limit: int | None = 100,
+                    offset: int = 0, ids: list[int] | None = None) -> list[dict]: ...
+
+    @abstractmethod
+    def merge_entities_as_told(self, keep_id: int, drop_id: int) -> None: ...
+
+    @abstractmethod
+    def split_entity_as_told(self, entity_id: int, spelling: str) -> int: ...
+
+    @abstractmethod
+    def rename_entity_as_told(self, entity_id: int, name: str) -> None: ...
+
+
+class LinkedContract(ABC):
+    """What corpus linking made: near-duplicate groups, events and stories."""
+
+    @abstractmethod
+    def list_events(self, limit: int | None = 100, offset: int = 0, story_id: int | None = None) -> list[dict]: ...
+
+    @abstractmethod
+    def get_event(self, event_id: int) -> dict | None: ...
+
+    @abstractmethod
+    def list_stories(self, limit: int | None = 100, offset: int = 0, order: str = "importance",
+                     min_articles: int = 1) -> list[dict]: ...
+
+    @abstractmethod
+    def get_story(self, story_id: int) -> dict | None: ...
+
+    @abstractmethod
+    def list_duplicate_groups(self, limit: int | None = 100, offset: int = 0) -> list[dict]: ...
+
+
+class SourceContract(ABC):
+    """The feeds and pages ``newswatch watch`` polls, and what each poll found."""
+
+    @abstractmethod
+    def add_source(self, url: str, interval_seconds: int) -> tuple[dict, bool]: ...
+
+    @abstractmethod
+    def get_source(self, key: str | int) -> dict | None: ...
+
+    @abstractmethod
+    def list_sources(self) -> list[dict]: ...
+
+    @abstractmethod
+    def remove_source(self, key: str | int) -> dict | None: ...
+
+    @abstractmethod
+    def record_poll(self, source_id: int, *, status: str, error: str | None, next_poll_at: str, **found) -> None: ...
+
+    @abstractmethod
+    def stored_urls(self, urls: list[str]) -> set[str]: ...
+
+
+class AlertContract(ABC):
+    """Watchlists, the alerts new articles raise (each once), and their delivery per channel."""
+
+    @abstractmethod
+    def add_watchlist(self, name: str, query: str, entity_id: int | None = None, source: str | None = None,
+                      language: str | None = None) -> dict: ...
+
+    @abstractmethod
+    def list_watchlists(self) -> list[dict]: ...
+
+    @abstractmethod
+    def list_alerts(self, limit: int | None = 100, offset: int = 0, kind: str | None = None,
+                    watchlist_id: int | None = None) -> list[dict]: ...
+
+    @abstractmethod
+    def undelivered_alerts(self, channel: str, now=None) -> list[dict]: ...
+
+    @abstractmethod
+    def record_delivery(self, alert_id: int, channel: str, error: str | None = None, retry_at=None) -> None: ...
+
+
+class RebuildContract(ABC):
+    """Everything derived, built again: linking only (``relink``) or the whole analysis (``reanalyze``)."""
+
+    @abstractmethod
+    def relink(self, progress=None) -> int: ...
+
+    @abstractmethod
+    def reanalyze(self, analyse, progress=None, batch_size: int = 100) -> int: ...
+
+
+class Store(EntityContract, LinkedContract, SourceContract, AlertContract, RebuildContract):
+    """A place that keeps articles and all that is derived from them. Use as a context manager to close it."""
 
     #: Exceptions that mean the database itself failed (locked, disk full, gone):
     #: an ingest stops on them, where any other error in ``add_articles`` is

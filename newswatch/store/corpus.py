@@ -1,4 +1,4 @@
-"""SQLite side of corpus linking: near-duplicates, events, stories.
+"""The store side of corpus linking: near-duplicates, events, stories.
 
 The decisions are ``newswatch.linking``'s; this module loads their candidates
 and records the outcome, inside the transaction that stores the article.
@@ -105,8 +105,8 @@ class StoredBands:
 
     def add(self, conn: sqlite3.Connection, article_id: int, keys: list[int]) -> None:
         """Index a linked article (after ``synced`` in the same transaction)."""
-        self.seen = conn.execute("INSERT INTO article_bands (article_id, keys) VALUES (?, ?)",
-                                 (article_id, dup.keys_blob(keys))).lastrowid
+        self.seen = conn.execute("INSERT INTO article_bands (article_id, keys) VALUES (?, ?) RETURNING seq",
+                                 (article_id, dup.keys_blob(keys))).fetchone()[0]
         self.index.add(article_id, keys)
 
     @staticmethod
@@ -148,7 +148,7 @@ class CorpusLinker:
             return None
         group = q("SELECT dup_group FROM articles WHERE id = ?", (best,)).fetchone()[0]
         if group is None:
-            group = q("INSERT INTO dup_groups (canonical_id, size) VALUES (?, 1)", (best,)).lastrowid
+            group = q("INSERT INTO dup_groups (canonical_id, size) VALUES (?, 1) RETURNING id", (best,)).fetchone()[0]
             q("UPDATE articles SET dup_group = ? WHERE id = ?", (group, best))
         q("UPDATE articles SET dup_group = ? WHERE id = ?", (group, article_id))
         members = [{"id": i, "published": p, "length": n} for i, p, n in q(
@@ -233,9 +233,9 @@ class CorpusLinker:
     def _count_terms(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         q = self.conn.execute
         q("INSERT INTO corpus_stats (name, value) VALUES ('articles', 1)"
-          " ON CONFLICT (name) DO UPDATE SET value = value + 1")
+          " ON CONFLICT (name) DO UPDATE SET value = corpus_stats.value + 1")
         self.conn.executemany("INSERT INTO term_stats (term, df) VALUES (?, 1)"
-                              " ON CONFLICT (term) DO UPDATE SET df = df + 1", [(t,) for t in terms])
+                              " ON CONFLICT (term) DO UPDATE SET df = term_stats.df + 1", [(t,) for t in terms])
         n_docs = q("SELECT value FROM corpus_stats WHERE name = 'articles'").fetchone()[0]
         return n_docs, self._df(terms)
 
@@ -356,10 +356,10 @@ class CorpusLinker:
         if event_id is None:
             story_id, _ = ev.choose(ev.STORY, f, self._story_candidates(f))
             if story_id is None:
-                story_id = q("INSERT INTO stories (vector_sum, updated_seq) VALUES (?, ?)",
-                             (vec_blob(np.zeros(len(f.vector), np.float32)), article_id)).lastrowid
-            event_id = q("INSERT INTO events (story_id, vector_sum, updated_seq) VALUES (?,?,?)",
-                         (story_id, vec_blob(np.zeros(len(f.vector), np.float32)), article_id)).lastrowid
+                story_id = q("INSERT INTO stories (vector_sum, updated_seq) VALUES (?, ?) RETURNING id",
+                             (vec_blob(np.zeros(len(f.vector), np.float32)), article_id)).fetchone()[0]
+            event_id = q("INSERT INTO events (story_id, vector_sum, updated_seq) VALUES (?,?,?) RETURNING id",
+                         (story_id, vec_blob(np.zeros(len(f.vector), np.float32)), article_id)).fetchone()[0]
             q("UPDATE stories SET events = events + 1 WHERE id = ?", (story_id,))
         story_id = q("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()[0]
         q("UPDATE articles SET event_id = ? WHERE id = ?", (event_id, article_id))
@@ -419,7 +419,7 @@ class CorpusLinker:
         self._save(table, keep, seq)
         self.conn.executemany(
             f"INSERT INTO {entity_table} ({key}, entity_id, weight) VALUES (?,?,?)"
-            " ON CONFLICT DO UPDATE SET weight = excluded.weight",
+            f" ON CONFLICT ({key}, entity_id) DO UPDATE SET weight = excluded.weight",
             [(keep.id, e, w) for e, w in keep.entities.items()])
         self.conn.execute(f"DELETE FROM {entity_table} WHERE {key} = ?", (gone.id,))
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (gone.id,))
@@ -432,15 +432,15 @@ class CorpusLinker:
         entity_table, key = self._ENTITY_TABLE[table]
         self.conn.executemany(
             f"INSERT INTO {entity_table} ({key}, entity_id, weight) VALUES (?,?,?)"
-            " ON CONFLICT DO UPDATE SET weight = weight + excluded.weight",
+            f" ON CONFLICT ({key}, entity_id) DO UPDATE SET weight = {entity_table}.weight + excluded.weight",
             [(cluster_id, e, w) for e, w in f.entities.items()])
 
     def _save(self, table: str, cluster: ev.Cluster, seq: int) -> None:
         self.conn.execute(
             f"UPDATE {table} SET vector_sum = ?, articles = ?, first_day = ?, last_day = ?, terms = ?,"
-            " updated_seq = max(updated_seq, ?) WHERE id = ?",
+            " updated_seq = CASE WHEN updated_seq > ? THEN updated_seq ELSE ? END WHERE id = ?",
             (vec_blob(cluster.vector_sum), cluster.size, cluster.first.isoformat() if cluster.first else None,
-             cluster.last.isoformat() if cluster.last else None, json.dumps(cluster.terms), seq, cluster.id))
+             cluster.last.isoformat() if cluster.last else None, json.dumps(cluster.terms), seq, seq, cluster.id))
 
     def _retitle(self, event_id: int, story_id: int, article_id: int, art: Article) -> None:
         """The event's title is its most central headline; the story's, its largest event's."""

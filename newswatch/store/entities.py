@@ -191,9 +191,9 @@ class EntityStore:
         entity_id = decision.entity_id
         if entity_id is None:
             entity_id = self.conn.execute(
-                "INSERT INTO entities (name, type, created_at) VALUES (?,?,?)",
+                "INSERT INTO entities (name, type, created_at) VALUES (?,?,?) RETURNING id",
                 (chain.name, chain.type, datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            ).lastrowid
+            ).fetchone()[0]
         for other in decision.absorb:
             self._merge_entities(entity_id, other)
         self.conn.executemany("INSERT OR IGNORE INTO entity_variants (entity_id, text) VALUES (?,?)",
@@ -206,7 +206,7 @@ class EntityStore:
         for role in chain.roles:
             self.conn.execute(
                 "INSERT INTO entity_roles (entity_id, folded, role) VALUES (?,?,?)"
-                " ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + 1",
+                " ON CONFLICT (entity_id, folded) DO UPDATE SET count = entity_roles.count + 1",
                 (entity_id, _fold(role), role),
             )
         self._join_as_told(entity_id, told["merge"])
@@ -278,8 +278,8 @@ class EntityStore:
             raise ValueError(f"{spelling!r} is the only spelling of {old_name!r}: there is nothing to split off")
         q = self.conn.execute
         with self._transaction():
-            new_id = q("INSERT INTO entities (name, type, created_at) VALUES (?,?,?)",
-                       (spelling, kind, datetime.now(timezone.utc).isoformat(timespec="seconds"))).lastrowid
+            new_id = q("INSERT INTO entities (name, type, created_at) VALUES (?,?,?) RETURNING id",
+                       (spelling, kind, datetime.now(timezone.utc).isoformat(timespec="seconds"))).fetchone()[0]
             q("UPDATE mentions SET entity_id = ? WHERE entity_id = ? AND text = ?", (new_id, entity_id, spelling))
             q("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ? AND speaker_text LIKE ?",
               (new_id, entity_id, f"%{spelling}%"))
@@ -311,17 +311,17 @@ class EntityStore:
         q("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (keep, drop))
         q("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ?", (keep, drop))
         q("INSERT INTO entity_variants (entity_id, text, count) SELECT ?, text, count FROM entity_variants"
-          " WHERE entity_id = ? ON CONFLICT (entity_id, text) DO UPDATE SET count = count + excluded.count",
+          " WHERE entity_id = ? ON CONFLICT (entity_id, text) DO UPDATE SET count = entity_variants.count + excluded.count",
           (keep, drop))
         q("INSERT OR IGNORE INTO entity_keys (key, entity_id) SELECT key, ? FROM entity_keys WHERE entity_id = ?",
           (keep, drop))
         q("INSERT INTO entity_roles (entity_id, folded, role, count) SELECT ?, folded, role, count FROM entity_roles"
-          " WHERE entity_id = ? ON CONFLICT (entity_id, folded) DO UPDATE SET count = count + excluded.count",
+          " WHERE entity_id = ? ON CONFLICT (entity_id, folded) DO UPDATE SET count = entity_roles.count + excluded.count",
           (keep, drop))
         for table, owner in (("event_entities", "event_id"), ("story_entities", "story_id")):
             # The events and stories that weighed the dropped entity now weigh the one it became.
             q(f"INSERT INTO {table} ({owner}, entity_id, weight) SELECT {owner}, ?, weight FROM {table}"
-              f" WHERE entity_id = ? ON CONFLICT ({owner}, entity_id) DO UPDATE SET weight = weight + excluded.weight",
+              f" WHERE entity_id = ? ON CONFLICT ({owner}, entity_id) DO UPDATE SET weight = {table}.weight + excluded.weight",
               (keep, drop))
             q(f"DELETE FROM {table} WHERE entity_id = ?", (drop,))
         q("DELETE FROM entities WHERE id = ?", (drop,))

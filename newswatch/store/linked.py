@@ -82,8 +82,8 @@ class LinkedViews:
                 since = (last - timedelta(days=RECENT_DAYS)).date().isoformat()
                 fresh = (last - timedelta(days=2)).date().isoformat()
                 ranked = [r[0] for r in self.conn.execute(
-                    "SELECT e.story_id, 3 * count(DISTINCT coalesce(a.source, a.id)) + count(*)"
-                    " + sum(a.published >= ?) AS score FROM articles a JOIN events e ON e.id = a.event_id"
+                    "SELECT e.story_id, 3 * count(DISTINCT coalesce(a.source, CAST(a.id AS TEXT))) + count(*)"
+                    " + sum(CASE WHEN a.published >= ? THEN 1 ELSE 0 END) AS score FROM articles a JOIN events e ON e.id = a.event_id"
                     " JOIN stories s ON s.id = e.story_id"
                     " WHERE a.published >= ? AND s.articles >= ? GROUP BY e.story_id"
                     " ORDER BY score DESC, max(a.published) DESC, e.story_id DESC", (fresh, since, min_articles))]

@@ -1,4 +1,4 @@
-"""Rebuilding what is derived from the stored articles: ``relink`` and ``reanalyze`` (a mixin of SQLiteStore).
+"""Rebuilding what is derived from the stored articles: ``relink`` and ``reanalyze`` (a mixin of RelationalStore).
 
 ``relink`` replays linking from stored features in one transaction;
 ``reanalyze`` runs the analysis again in batches that other writers can get
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from collections import deque
 from collections.abc import Iterator
 from datetime import datetime
@@ -23,7 +22,7 @@ from .corpus import CorpusLinker, blob_vec, vec_blob
 
 
 class Rebuild:
-    """Needs ``conn``, ``path``, ``_bands``, ``_transaction`` and ``_insert_analysis`` from the store it joins."""
+    """Needs ``conn``, ``reader``, ``_bands``, ``_transaction`` and ``_insert_analysis`` from the store it joins."""
 
     _LINK_TABLES = ("article_bands", "dup_groups", "event_entities", "story_entities", "events", "stories",
                     "term_stats", "corpus_stats", "corpus_vectors")
@@ -92,6 +91,7 @@ class Rebuild:
                         "UPDATE articles SET embedding = ?, terms = ?, fingerprint = ? WHERE id = ?",
                         (vec_blob(v), json.dumps(terms(r["title"], r["text"], r["language"]), ensure_ascii=False),
                          fp, r["id"]))
+                    self._embedding_stored(r["id"], v)
 
     def _clear(self, tables: tuple[str, ...]) -> None:
         for table in tables:
@@ -136,8 +136,7 @@ class Rebuild:
         def raws() -> Iterator[RawDocument]:
             # Read on a connection of its own, a page at a time: the analysis pulls from this on a thread
             # of its own when it runs in worker processes, and no read snapshot is held for long.
-            reader = self.conn if self.path == ":memory:" else sqlite3.connect(self.path, check_same_thread=False)
-            reader.row_factory = sqlite3.Row
+            reader = self.reader()
             after = start - 1
             try:
                 while page := reader.execute(
@@ -149,10 +148,9 @@ class Rebuild:
                         yield self._raw_document(row)
                     after = page[-1]["id"]
             finally:
-                if reader is not self.conn:
-                    reader.close()
+                reader.close()
 
-        batch: list[tuple[sqlite3.Row, Article]] = []
+        batch: list[tuple[object, Article]] = []
         for art in analyse(raws()):
             batch.append((rows.popleft(), art))
             if len(batch) >= batch_size:

@@ -1,7 +1,9 @@
-"""Search: full text (SQLite FTS5, bm25) and semantic (embeddings), combined.
+"""Search: full text and semantic (embeddings), combined.
 
-- text: every word of the query must occur (FTS5, accents ignored), ranked by
-  bm25 with titles weighted 5x; when no article has them all, any word will do.
+- text: every word of the query must occur, ranked with titles weighted 5x;
+  when no article has them all, any word will do. The index is the backend's
+  own (``FullText``): SQLite's FTS5 (bm25, accents ignored) here, PostgreSQL's
+  text search in ``store.postgres.fulltext``.
   A query that is a known spelling of an entity ("Lindquist") also finds the
   entity's other spellings ("Mikael Lindqvist").
 - semantic: cosine between the query's embedding and each article's.
@@ -16,7 +18,6 @@ so that no caller ever has to trust markup built from article text.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 
 import numpy as np
@@ -55,15 +56,16 @@ def _plain_snippet(marked: str) -> tuple[str, list[list[int]]]:
 
 def _filtered(flt: ArticleFilter | None, entity_id: int | None) -> bool:
     """Whether the filters restrict anything (and so need the articles table)."""
-    from .sqlite import SQLiteStore
+    from .relational import RelationalStore
 
-    return entity_id is not None or bool(SQLiteStore._where(flt)[0])
+    return entity_id is not None or bool(RelationalStore._where(flt)[0])
 
 
-def _filter_sql(flt: ArticleFilter | None, entity_id: int | None, where: str, params: list) -> tuple[str, list]:
-    from .sqlite import SQLiteStore
+def filter_sql(flt: ArticleFilter | None, entity_id: int | None, where: str, params: list) -> tuple[str, list]:
+    """A WHERE clause (on ``articles a``) for the search filters, after ``where``; and its parameters."""
+    from .relational import RelationalStore
 
-    clause, extra = SQLiteStore._where(flt)
+    clause, extra = RelationalStore._where(flt)
     conditions = [c for c in (where, clause.removeprefix(" WHERE ")) if c]
     params = params + extra
     if entity_id is not None:
@@ -87,45 +89,75 @@ def spelling_query(query: str, variants: list[str]) -> str | None:
     return " OR ".join(phrases) if phrases else None
 
 
-def text_hits(conn: sqlite3.Connection, query: str, flt, entity_id, limit: int,
-              variants: list[str] | None = None) -> tuple[list[tuple[int, float]], str | None]:
-    """The best ``limit`` (id, bm25 score) pairs, and the FTS query that found them (for snippets).
+class FullText:
+    """A backend's full-text index, as search and watchlists use it."""
 
-    ``variants``: other spellings of the name the query is, all searched for.
-    """
-    attempts = [spelling_query(query, variants)] if variants else []
-    attempts += [fts_query(query, False), fts_query(query, True)]
-    for q in attempts:
-        if q is None:
-            return [], None
-        where, params = _filter_sql(flt, entity_id, "articles_fts MATCH ?", [q])
-        # No snippet here: SQLite would build one for every matching row before sorting,
-        # which for a common word in a large corpus costs more than the search itself.
-        # Nor a join when nothing filters on the article's columns (a third of the time for common words).
-        source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid" if _filtered(flt, entity_id) \
-            else "articles_fts"
-        rows = conn.execute(
-            f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM {source}{where}"
-            f" ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
-        if rows:
-            return [(r[0], -r[1]) for r in rows], q
-    return [], None
+    def hits(self, query: str, flt, entity_id, limit: int,
+             variants: list[str] | None = None) -> tuple[list[tuple[int, float]], object]:
+        """The best ``limit`` (id, score) pairs, best first, and what found them (for ``snippets``).
+
+        ``variants``: other spellings of the name the query is, all searched for.
+        """
+        raise NotImplementedError
+
+    def snippets(self, found, ids: list[int]) -> dict[int, str]:
+        """A passage of each article around what ``found`` matched, matches between ``\\x02`` and ``\\x03``."""
+        raise NotImplementedError
+
+    def matching(self, expression: str, ids: list[int]) -> set[int]:
+        """Which of ``ids`` match a watchlist query (as ``alerts.rules.watchlist_query`` reads it)."""
+        raise NotImplementedError
 
 
-def _snippets(conn: sqlite3.Connection, q: str, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    return dict(conn.execute(
-        f"SELECT rowid, snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) FROM articles_fts"
-        f" WHERE articles_fts MATCH ? AND rowid IN ({marks})", [q, *ids]).fetchall())
+class Fts5(FullText):
+    """SQLite FTS5 over ``articles_fts`` (migration 0004): bm25, titles weighted 5x, accents ignored."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def hits(self, query, flt, entity_id, limit, variants=None):
+        attempts = [spelling_query(query, variants)] if variants else []
+        attempts += [fts_query(query, False), fts_query(query, True)]
+        for q in attempts:
+            if q is None:
+                return [], None
+            where, params = filter_sql(flt, entity_id, "articles_fts MATCH ?", [q])
+            # No snippet here: SQLite would build one for every matching row before sorting,
+            # which for a common word in a large corpus costs more than the search itself.
+            # Nor a join when nothing filters on the article's columns (a third of the time for common words).
+            source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid" if _filtered(flt, entity_id) \
+                else "articles_fts"
+            rows = self.conn.execute(
+                f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM {source}{where}"
+                f" ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
+            if rows:
+                return [(r[0], -r[1]) for r in rows], q
+        return [], None
+
+    def snippets(self, found, ids):
+        if not ids or not found:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return dict(self.conn.execute(
+            f"SELECT rowid, snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) FROM articles_fts"
+            f" WHERE articles_fts MATCH ? AND rowid IN ({marks})", [found, *ids]).fetchall())
+
+    def matching(self, expression, ids):
+        if not ids:
+            return set()
+        return {r[0] for r in self.conn.execute(
+            f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+            [expression, *ids])}
 
 
 class ChangeProbe:
     """Tells whether the database changed since the last look: for copies a long-running process keeps.
 
-    ``PRAGMA data_version`` on a connection of its own moves whenever another
-    connection commits, so the check is one cheap statement.
+    SQLite: ``PRAGMA data_version`` on a connection of its own moves whenever
+    another connection commits, so the check is one cheap statement.
+    PostgreSQL: the position of the write-ahead log, which moves with any
+    write to the server (some of them not the corpus's: a spare refresh, never
+    a missed one).
 
     >>> probe = ChangeProbe(":memory:")
     >>> probe.changed(), probe.changed()
@@ -133,12 +165,15 @@ class ChangeProbe:
     """
 
     def __init__(self, path: str):
-        self.conn = sqlite3.connect(path, check_same_thread=False)
+        from . import connect, is_postgres
+
+        self.conn = connect(path)
+        self._statement = "SELECT pg_current_wal_lsn()" if is_postgres(path) else "PRAGMA data_version"
         self._seen = None
 
-    def version(self) -> int:
+    def version(self):
         """The current data version (moves when another connection commits)."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.execute(self._statement).fetchone()[0]
 
     def changed(self) -> bool:
         version = self.version()
@@ -146,7 +181,7 @@ class ChangeProbe:
         return changed
 
     @property
-    def seen(self) -> int | None:
+    def seen(self):
         """The version the last ``changed()`` read."""
         return self._seen
 
@@ -185,8 +220,10 @@ class EmbeddingIndex:
         try:
             count, = conn.execute("SELECT count(*) FROM articles WHERE embedding IS NOT NULL").fetchone()
             row = conn.execute("SELECT value FROM corpus_stats WHERE name = 'analysis_generation'").fetchone()
-        except sqlite3.OperationalError:  # an empty database, not migrated yet
-            return
+        except Exception as exc:  # an empty database, not migrated yet
+            if "no such table" in str(exc) or "does not exist" in str(exc):
+                return
+            raise
         generation = row[0] if row else 0
         last = int(self._ids[-1]) if len(self._ids) else 0
         if generation == self._generation:
@@ -227,9 +264,15 @@ class EmbeddingIndex:
         self._probe.close()
 
 
-def semantic_hits(conn: sqlite3.Connection, vector: np.ndarray, flt, entity_id, limit: int,
-                  index: EmbeddingIndex | None = None):
-    where, params = _filter_sql(flt, entity_id, "a.embedding IS NOT NULL", [])
+def semantic_hits(store, vector: np.ndarray, flt, entity_id, limit: int, index: EmbeddingIndex | None = None):
+    """The ``limit`` articles nearest in meaning to ``vector`` (cosine, best first), filters applied."""
+    nearest = getattr(store, "nearest_articles", None)  # a backend's own vector index (pgvector)
+    if nearest is not None:
+        found = nearest(vector, flt, entity_id, limit)
+        if found is not None:
+            return [(i, s) for i, s in found if s >= SEMANTIC_FLOOR]
+    conn = store.conn
+    where, params = filter_sql(flt, entity_id, "a.embedding IS NOT NULL", [])
     if index is not None:
         allowed = {r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)} \
             if _filtered(flt, entity_id) else None
@@ -252,14 +295,15 @@ def _nearest(ids: np.ndarray, matrix: np.ndarray, vector: np.ndarray, limit: int
     return [(int(ids[i]), float(scores[i])) for i in top if scores[i] >= SEMANTIC_FLOOR]
 
 
-def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode: str = "hybrid",
+def search(store, query: str, vector: np.ndarray | None, mode: str = "hybrid",
            flt: ArticleFilter | None = None, entity_id: int | None = None, limit: int = 20, offset: int = 0,
            index: EmbeddingIndex | None = None, variants: list[str] | None = None) -> dict:
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+    conn, fulltext = store.conn, store.fulltext()
     pool = max(SEMANTIC_POOL, offset + limit)
-    text, fts = text_hits(conn, query, flt, entity_id, pool, variants) if mode in ("hybrid", "text") else ([], None)
-    semantic = semantic_hits(conn, vector, flt, entity_id, pool, index) if mode in ("hybrid", "semantic") and \
+    text, fts = fulltext.hits(query, flt, entity_id, pool, variants) if mode in ("hybrid", "text") else ([], None)
+    semantic = semantic_hits(store, vector, flt, entity_id, pool, index) if mode in ("hybrid", "semantic") and \
         vector is not None else []
     fused: dict[int, float] = {}
     for ranked in (text, semantic):
@@ -285,7 +329,7 @@ def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode
     rows = {r[0]: r for r in conn.execute(
         "SELECT id, external_id, title, published, source, substr(text, 1, 240) FROM articles"
         f" WHERE id IN ({marks})", page)} if page else {}
-    snippets = _snippets(conn, fts, [i for i in page if how[i] != "semantic"]) if fts else {}
+    snippets = fulltext.snippets(fts, [i for i in page if how[i] != "semantic"]) if fts else {}
     results = []
     for article_id in page:
         row = rows[article_id]
@@ -297,7 +341,7 @@ def search(conn: sqlite3.Connection, query: str, vector: np.ndarray | None, mode
     return {"query": query, "mode": mode, "total": len(kept), "results": results}
 
 
-def _column(conn: sqlite3.Connection, column: str, ids: list[int]) -> dict[int, object]:
+def _column(conn, column: str, ids: list[int]) -> dict[int, object]:
     out: dict[int, object] = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]

@@ -12,35 +12,15 @@ the ingest stores the rest and reports the stored ones as duplicates.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sqlite3
 import time
-from collections import Counter
-from contextlib import closing, contextmanager
-
-from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 
-from ..documents import Article
 from ..errors import StoreError
-from ..linking.known_names import KnownNames
-from ..linking.duplicates import utc_key
-from .base import AddResult, ArticleFilter, Store
-from .corpus import CorpusLinker, DecodedTerms, StoredBands, blob_vec, vec_blob
-from .rebuild import Rebuild
-from .entities import EntityStore
-from .alerts import AlertStore
-from .sources import SourceStore
-from .linked import LinkedViews
-from .views import SUMMARY_COLUMNS, WebViews, _limit_sql
-
-def _arrival_key(art: Article, index: int):
-    published = art.raw.published
-    return (published is None, utc_key(published.isoformat()) if published else "", index)
+from .relational import RelationalStore
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -56,7 +36,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews, WebViews, Store):
+class SQLiteStore(RelationalStore):
     """
     >>> store = SQLiteStore(":memory:")
     >>> store.schema_version == len(migrations())
@@ -68,11 +48,8 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews, We
     database_errors = (StoreError, sqlite3.OperationalError)
 
     def __init__(self, path: str | Path, readonly: bool = False):
-        self.path = str(path)
-        self._merged: dict[int, int] = {}  # entity ids retired by merges -> where they went
-        self._known: KnownNames | None = None  # loaded on the first article no NER model reads
-        self._decoded_terms = DecodedTerms()  # clusters' term vectors, parsed once per change
-        self._bands = StoredBands()  # the near-duplicate index, read on the first article linked
+        self.path = self.location = str(path)
+        self._init_caches()
         try:
             if readonly:
                 if not Path(self.path).exists():
@@ -141,261 +118,39 @@ class SQLiteStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews, We
                 self.conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: migration {version:04d}_{name} failed: {exc}") from None
 
-    # -- writing ------------------------------------------------------------
+    # -- what RelationalStore asks of a backend ----------------------------------
 
-    @contextmanager
-    def _transaction(self):
-        """One write transaction: all of it lands, or (on any error or interrupt) none of it."""
+    def _begin(self) -> None:
+        # IMMEDIATE takes the write lock now: two ingests never interleave their linking.
         self.conn.execute("BEGIN IMMEDIATE")
-        self._merged = {}
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            self._bands.reset()
-            raise
 
-    def _find_existing(self, article: Article, digest: str) -> tuple[tuple[int, str] | None, str]:
-        """The stored article this one repeats (id, reason), or None; and the content hash to store it under."""
-        ext = article.raw.external_id
-        if ext is not None:
-            row = self.conn.execute("SELECT id FROM articles WHERE external_id = ?", (ext,)).fetchone()
-            if row:
-                return (row[0], "same external id"), digest
-        # The same text from another publisher is that publisher's coverage (a near-duplicate group,
-        # ``linking.duplicates``), not a copy to drop: wire stories and shared headlines are common.
-        # Such a copy is stored under the hash with its source's key appended (content_hash is unique).
-        source = (article.raw.source or "").casefold()
-        plain_taken = False
-        for row_id, stored_source, stored_hash in self.conn.execute(
-                "SELECT id, source, content_hash FROM articles"
-                " WHERE content_hash = ? OR (content_hash > ? AND content_hash < ?)",
-                (digest, digest + ":", digest + ";")):
-            if not source or not stored_source or stored_source.casefold() == source:
-                return (row_id, "same content"), digest
-            plain_taken = plain_taken or stored_hash == digest
-        if not plain_taken:
-            return None, digest
-        return None, f"{digest}:{hashlib.sha256(source.encode()).hexdigest()[:16]}"
+    def reader(self):
+        if self.path == ":memory:":  # the only connection that sees this database
+            return _Shared(self.conn)
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
 
-    def add_articles(self, articles: Sequence[Article]) -> list[AddResult]:
-        results: dict[int, AddResult] = {}
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        # Online clustering sees a batch in publication order, as if the articles arrived then.
-        order = sorted(range(len(articles)), key=lambda i: _arrival_key(articles[i], i))
-        with self._transaction():
-            for index in order:
-                art = articles[index]
-                existing, digest = self._find_existing(art, art.content_hash)
-                if existing:
-                    results[index] = AddResult(existing[0], True, existing[1])
-                    continue
-                raw = art.raw
-                cur = self.conn.execute(
-                    "INSERT INTO articles (external_id, content_hash, title, text, raw_text, url, source, author,"
-                    " published, language, format, origin, reference_date, cleaning, ingested_at, raw_title,"
-                    " declared_language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        raw.external_id, digest, art.title, art.text, raw.text, raw.url, raw.source, raw.author,
-                        raw.published.isoformat() if raw.published else None, art.language, raw.format,
-                        raw.origin, art.reference_date.isoformat() if art.reference_date else None,
-                        json.dumps([c.as_dict() for c in art.cleaning], ensure_ascii=False), now, raw.title,
-                        raw.language,
-                    ),
-                )
-                self._insert_analysis(cur.lastrowid, art)
-                results[index] = AddResult(cur.lastrowid, False)
-        return [results[i] for i in range(len(articles))]
+    def fulltext(self):
+        from .search import Fts5
 
-    def _store_names(self, article_id: int, art: Article) -> set[int]:
-        """Link the article's name chains to corpus entities and write its mentions; the entities touched."""
-        self._retype_places(art)
-        for chain in art.chains:
-            self._link_chain(art, chain)
-        self._locate_places(art)
-        # A merge while linking a later chain may have retired an entity an earlier chain got.
-        for chain in art.chains:
-            chain.entity_id = self._current_entity(chain.entity_id)
-        rows = [(article_id, m.start, m.end, m.text, m.label, m.type, art.chains[m.chain].entity_id)
-                for m in art.mentions if m.chain >= 0]
-        self.conn.executemany(
-            'INSERT OR IGNORE INTO mentions (article_id, start, "end", text, label, type, entity_id)'
-            " VALUES (?,?,?,?,?,?,?)", rows)
-        variant_counts = Counter((r[6], r[3]) for r in rows)
-        self.conn.executemany(
-            "INSERT INTO entity_variants (entity_id, text, count) VALUES (?,?,?)"
-            " ON CONFLICT (entity_id, text) DO UPDATE SET count = count + excluded.count",
-            [(e, t, n) for (e, t), n in variant_counts.items()])
-        mention_counts = Counter(r[6] for r in rows)
-        self.conn.executemany("UPDATE entities SET mentions = mentions + ?, articles = articles + 1 WHERE id = ?",
-                              [(n, e) for e, n in mention_counts.items()])
-        return set(mention_counts)
-
-    def _insert_analysis(self, article_id: int, art: Article) -> None:
-        """Dates, entity mentions (linked to corpus entities) and quotes of one article."""
-        self.conn.executemany(
-            'INSERT OR IGNORE INTO article_dates (article_id, start, "end", text, value, date_from, date_to)'
-            " VALUES (?,?,?,?,?,?,?)",
-            [(article_id, d.start, d.end, d.text, d.value, d.date_from, d.date_to) for d in art.dates],
-        )
-        self._find_known_names(article_id, art)
-        touched = self._store_names(article_id, art)
-        self.conn.executemany(
-            'INSERT INTO quotes (article_id, start, "end", text, cue, direct, speaker_text, speaker_start,'
-            " speaker_end, speaker_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(article_id, q.start, q.end, q.text, q.cue, int(q.direct), q.speaker_text, q.speaker_start,
-              q.speaker_end, art.chains[q.chain].entity_id if q.chain is not None else None) for q in art.quotes],
-        )
-        for entity_id in touched:
-            self._refresh_display_name(entity_id)
-        if art.embedding is not None and art.fingerprint is not None:
-            self.conn.execute("UPDATE articles SET fingerprint = ?, embedding = ?, terms = ?, published_estimate = ?"
-                              " WHERE id = ?", (art.fingerprint.tobytes(), vec_blob(art.embedding),
-                                                json.dumps(art.terms, ensure_ascii=False),
-                                                json.dumps(art.published_estimate) if art.published_estimate else None,
-                                                article_id))
-            linker = CorpusLinker(self.conn, self._decoded_terms, self._bands)
-            copy_of = linker.link_duplicates(article_id, art)
-            linker.link_event(article_id, art, copy_of)
-
-    # -- reading ------------------------------------------------------------
-
-    def _resolve(self, key: str | int) -> int | None:
-        text = str(key)
-        row = self.conn.execute("SELECT id FROM articles WHERE external_id = ?", (text,)).fetchone()
-        if row:
-            return row[0]
-        if text.isdigit():
-            row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (int(text),)).fetchone()
-            if row:
-                return row[0]
-        return None
-
-    def get_article(self, key: str | int) -> dict | None:
-        article_id = self._resolve(key)
-        if article_id is None:
-            return None
-        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
-        article = dict(row)
-        article["cleaning"] = json.loads(article["cleaning"])
-        article["mentions"] = [dict(r) for r in self.conn.execute(
-            'SELECT m.text, m.start, m."end", m.type, m.label, m.entity_id, e.name AS entity_name FROM mentions m'
-            " LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.start", (article_id,))]
-        article["quotes"] = self.list_quotes(article_id=article_id, limit=None)
-        for blob in ("fingerprint", "embedding", "terms"):
-            article.pop(blob, None)
-        if article.get("published_estimate"):
-            article["published_estimate"] = json.loads(article["published_estimate"])
-        article["event"] = self.get_event(article["event_id"]) if article.get("event_id") else None
-        article["story"] = None
-        if article["event"]:
-            story = self.conn.execute("SELECT id, title FROM stories WHERE id = ?",
-                                      (article["event"]["story_id"],)).fetchone()
-            article["story"] = {"id": story["id"], "title": story["title"]}
-        article["duplicates"] = [m for m in self._members("dup_group", article["dup_group"]) if m["id"] != article_id] \
-            if article.get("dup_group") else []
-        article["dates"] = [
-            dict(r) for r in self.conn.execute(
-                'SELECT text, start, "end", value, date_from, date_to FROM article_dates'
-                " WHERE article_id = ? ORDER BY start", (article_id,))
-        ]
-        return article
-
-    @staticmethod
-    def _where(flt: ArticleFilter | None) -> tuple[str, list]:
-        if flt is None:
-            return "", []
-        clauses, params = [], []
-        if flt.since:
-            clauses.append("published >= ?")
-            params.append(flt.since.isoformat())
-        if flt.until:
-            # published may carry a time: anything on the 'until' day counts.
-            clauses.append("substr(published, 1, 10) <= ?")
-            params.append(flt.until.isoformat())
-        if flt.source:
-            clauses.append("source = ? COLLATE NOCASE")
-            params.append(flt.source)
-        if flt.language:
-            clauses.append("language = ?")
-            params.append(flt.language.lower())
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-    @staticmethod
-    def _page(flt: ArticleFilter | None) -> str:
-        if flt is None or (flt.limit is None and not flt.offset):
-            return ""
-        return _limit_sql(flt.limit, flt.offset)
-
-    _ORDER = " ORDER BY published IS NULL, published, id"
-
-    def list_articles(self, flt: ArticleFilter | None = None, collapse: bool = False) -> list[dict]:
-        """Article summaries; with ``collapse`` a near-duplicate group shows once, by its canonical article."""
-        where, params = self._where(flt)
-        if collapse:
-            where += (" AND " if where else " WHERE ") + (
-                "(dup_group IS NULL OR id = (SELECT canonical_id FROM dup_groups g WHERE g.id = dup_group))")
-        cols = ", ".join(SUMMARY_COLUMNS)
-        sql = (f"SELECT {cols}, (SELECT size - 1 FROM dup_groups g WHERE g.id = dup_group) AS copies"
-               f" FROM articles{where}{self._ORDER}{self._page(flt)}")
-        return [{**dict(r), "copies": r["copies"] or 0} for r in self.conn.execute(sql, params)]
-
-    def features(self, article_id: int) -> dict:
-        """What compare needs of a stored article."""
-        row = self.conn.execute("SELECT embedding, published, event_id, dup_group FROM articles WHERE id = ?",
-                                (article_id,)).fetchone()
-        entities: dict[int, tuple[str, str, int]] = {}
-        for entity_id, name, kind, n in self.conn.execute(
-                "SELECT e.id, e.name, e.type, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
-                " WHERE m.article_id = ? GROUP BY e.id", (article_id,)):
-            entities[entity_id] = (name, kind, n)
-        story = None
-        if row["event_id"] is not None:
-            story = self.conn.execute("SELECT story_id FROM events WHERE id = ?", (row["event_id"],)).fetchone()[0]
-        return {"vector": blob_vec(row["embedding"]) if row["embedding"] else None, "published": row["published"],
-                "event_id": row["event_id"], "story_id": story, "dup_group": row["dup_group"], "entities": entities}
-
-    def iter_articles(self, flt: ArticleFilter | None = None) -> Iterator[dict]:
-        where, params = self._where(flt)
-        sql = f"SELECT id FROM articles{where}{self._ORDER}{self._page(flt)}"
-        for (article_id,) in self.conn.execute(sql, params).fetchall():
-            yield self.get_article(article_id)
-
-    def count_articles(self, flt: ArticleFilter | None = None) -> int:
-        where, params = self._where(flt)
-        return self.conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0]
-
-    def stats(self) -> dict:
-        q = self.conn.execute
-        first, last = q("SELECT min(published), max(published) FROM articles").fetchone()
-
-        def grouped(column: str) -> dict:
-            rows = q(f"SELECT coalesce({column}, 'unknown') AS k, count(*) FROM articles GROUP BY k ORDER BY count(*) DESC, k")
-            return {k: n for k, n in rows}
-
-        return {
-            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
-            "entities": q("SELECT count(*) FROM entities WHERE mentions > 0").fetchone()[0],
-            "entity_mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
-            "quotes": q("SELECT count(*) FROM quotes").fetchone()[0],
-            "events": q("SELECT count(*) FROM events").fetchone()[0],
-            "stories": q("SELECT count(*) FROM stories").fetchone()[0],
-            "duplicate_groups": q("SELECT count(*) FROM dup_groups").fetchone()[0],
-            "undated": q("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],
-            "date_mentions": q("SELECT count(*) FROM article_dates").fetchone()[0],
-            "first_published": first,
-            "last_published": last,
-            "languages": grouped("language"),
-            "sources": grouped("source"),
-            "formats": grouped("format"),
-            "schema_version": self.schema_version,
-            "database": self.path,
-        }
+        return Fts5(self.conn)
 
     def close(self) -> None:
         self.conn.close()
+
+
+class _Shared:
+    """The store's own connection lent out as a reader: closing it is a no-op."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def execute(self, *args):
+        return self._conn.execute(*args)
+
+    def close(self) -> None:
+        pass
 
 
 def _split_sql(script: str) -> list[str]:

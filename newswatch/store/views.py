@@ -5,9 +5,13 @@ from __future__ import annotations
 SUMMARY_COLUMNS = ("id", "external_id", "title", "published", "language", "source", "url")
 
 
+#: LIMIT for "no limit": the largest 64-bit integer (SQLite's -1 means all rows, PostgreSQL refuses it).
+ALL_ROWS = 2**63 - 1
+
+
 def _limit_sql(limit: int | None, offset: int) -> str:
-    """' LIMIT n OFFSET m' (no limit: -1, SQLite's 'all'); ints only, so safe to inline."""
-    return f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}"
+    """' LIMIT n OFFSET m'; ints only, so safe to inline."""
+    return f" LIMIT {ALL_ROWS if limit is None else int(limit)} OFFSET {int(offset)}"
 
 
 def _fold(text: str) -> str:
@@ -38,10 +42,11 @@ class WebViews:
 
     def nearby_events(self, story_id: int, event_id: int | None, day: str | None, limit: int = 12) -> list[dict]:
         """The story's other events closest in time to ``day`` (by date), without loading the whole story."""
+        other = "" if event_id is None else f" AND id != {int(event_id)}"
         rows = self.conn.execute(
-            "SELECT id, title, first_day, last_day, articles FROM events WHERE story_id = ? AND id IS NOT ?"
+            f"SELECT id, title, first_day, last_day, articles FROM events WHERE story_id = ?{other}"
             " ORDER BY first_day IS NULL, abs(julianday(first_day) - julianday(coalesce(?, first_day))), id LIMIT ?",
-            (story_id, event_id, day, limit)).fetchall()
+            (story_id, day, limit)).fetchall()
         return sorted(({"id": r["id"], "title": r["title"], "start": r["first_day"], "end": r["last_day"],
                         "articles": r["articles"]} for r in rows), key=lambda e: (e["start"] is None, e["start"] or ""))
 
@@ -73,10 +78,13 @@ class WebViews:
 
     def story_quotes(self, story_id: int, limit: int = 6) -> list[dict]:
         """The story's quotes with a known speaker, the most quoted speakers first, one quote per article."""
+        # Each article's quote by its most mentioned speaker.
         rows = self.conn.execute(
-            "SELECT q.id FROM quotes q JOIN articles a ON a.id = q.article_id JOIN events e ON e.id = a.event_id"
-            " JOIN entities s ON s.id = q.speaker_id WHERE e.story_id = ? AND q.direct = 1"
-            " GROUP BY q.article_id ORDER BY s.mentions DESC, a.published, q.id LIMIT ?", (story_id, 4 * limit))
+            "SELECT id FROM (SELECT q.id, s.mentions, a.published, row_number() OVER (PARTITION BY q.article_id"
+            " ORDER BY s.mentions DESC, q.id) AS nth FROM quotes q JOIN articles a ON a.id = q.article_id"
+            " JOIN events e ON e.id = a.event_id JOIN entities s ON s.id = q.speaker_id"
+            " WHERE e.story_id = ? AND q.direct = 1) best WHERE nth = 1 ORDER BY mentions DESC, published, id LIMIT ?",
+            (story_id, 4 * limit))
         wanted = [r[0] for r in rows]
         quotes = {q["id"]: q for q in self.list_quotes(ids=wanted, limit=None)} if wanted else {}
         out, said = [], set()
