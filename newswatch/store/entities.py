@@ -135,8 +135,7 @@ class EntityStore:
             return
         art = Article(RawDocument(origin="", format="text", text=text), text=text, language=row["language"])
         recognizer.analyse(art, spans)
-        for entity_id in self._store_names(article_id, art):
-            self._refresh_display_name(entity_id)
+        self._refresh_display_names(self._store_names(article_id, art))
 
     def _copies(self, other_id: int, art: Article, threshold: float) -> bool:
         """Whether ``art`` is a near-duplicate of a stored article, by their MinHash signatures."""
@@ -154,25 +153,27 @@ class EntityStore:
             return []
         # Each key brings at most its most-mentioned entities, so a crowded block
         # (a common surname prefix or Soundex code) costs the same at any corpus size.
-        ids: list[int] = []
-        for key in sorted(keys):
-            ids.extend(r[0] for r in self.conn.execute(
-                "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ?"
-                " ORDER BY e.mentions DESC, e.id LIMIT ?", (key, CANDIDATES_PER_KEY)))
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return []
-        # Two queries for all candidates (not two per candidate), in chunks SQLite's parameter limit allows.
+        # One query for every key, the candidates and their spellings (a round trip per key and two more per
+        # chain were a fifth of linking on PostgreSQL). Candidates come in the order of one query per key:
+        # by key, then most mentioned first; an entity filed under several keys keeps its first place.
+        ordered = sorted(keys)
+        found = self.conn.execute(
+            "SELECT c.key, c.entity_id, e.type, e.mentions, v.text FROM (SELECT k.key, k.entity_id,"
+            " row_number() OVER (PARTITION BY k.key ORDER BY e.mentions DESC, e.id) AS nth FROM entity_keys k"
+            f" JOIN entities e ON e.id = k.entity_id WHERE k.key IN ({','.join('?' * len(ordered))})) c"
+            " JOIN entities e ON e.id = c.entity_id LEFT JOIN entity_variants v ON v.entity_id = c.entity_id"
+            " WHERE c.nth <= ? ORDER BY c.key, c.nth, v.text", [*ordered, CANDIDATES_PER_KEY]).fetchall()
+        first_key: dict[int, str] = {}
         rows: dict[int, tuple[str, int]] = {}
-        variants: dict[int, list[str]] = {i: [] for i in ids}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows.update((r[0], (r[1], r[2])) for r in self.conn.execute(
-                f"SELECT id, type, mentions FROM entities WHERE id IN ({marks})", chunk))
-            for entity_id, text in self.conn.execute(f"SELECT entity_id, text FROM entity_variants"
-                                                     f" WHERE entity_id IN ({marks}) ORDER BY entity_id, text", chunk):
+        variants: dict[int, list[str]] = {}
+        for key, entity_id, kind, mentions, text in found:
+            if first_key.setdefault(entity_id, key) != key:
+                continue
+            rows[entity_id] = (kind, mentions)
+            variants.setdefault(entity_id, [])
+            if text is not None:
                 variants[entity_id].append(text)
+        ids = list(first_key)
         return [linking.Candidate(i, rows[i][0], variants[i], rows[i][1]) for i in ids if i in rows]
 
     def _current_entity(self, entity_id: int) -> int:
@@ -215,17 +216,28 @@ class EntityStore:
 
     # -- what users corrected ---------------------------------------------------
 
+    def _corrections(self) -> list[tuple[int, str, str, str]]:
+        """Every user correction (id, kind, a, b), read once per write transaction: there are few, and each
+        article's chains all ask (``_transaction`` and ``_record``/``_forget`` drop the copy)."""
+        if self._corrections_read is None:
+            self._corrections_read = [tuple(r) for r in self.conn.execute(
+                "SELECT id, kind, a, b FROM entity_corrections ORDER BY id")]
+        return self._corrections_read
+
     def _told(self, spellings: list[str]) -> dict[str, set[str]]:
-        """The other spellings a user merged with these ("merge") or split from them ("split"): one query."""
+        """The other spellings a user merged with these ("merge") or split from them ("split")."""
         mine = set(spellings)
-        marks = ",".join("?" * len(spellings))
         told: dict[str, set[str]] = {"merge": set(), "split": set()}
-        for kind, a, b in self.conn.execute(
-                f"SELECT kind, a, b FROM entity_corrections WHERE kind IN ('merge', 'split')"
-                f" AND (a IN ({marks}) OR b IN ({marks}))", (*spellings, *spellings)):
-            told[kind].add(b if a in mine else a)
+        for _, kind, a, b in self._corrections():
+            if kind in told and (a in mine or b in mine):
+                told[kind].add(b if a in mine else a)
         told["split"] -= mine
         return told
+
+    def _renamed_as(self, spellings) -> str | None:
+        """The name a user gave the entity with one of these spellings (the latest such rename), if any."""
+        found = [(i, b) for i, kind, a, b in self._corrections() if kind == "rename" and a in spellings]
+        return max(found)[1] if found else None
 
     def _join_as_told(self, entity_id: int, others: set[str]) -> None:
         """Fold into ``entity_id`` the entities holding spellings a user merged with the chain's."""
@@ -239,10 +251,12 @@ class EntityStore:
 
     def _forget(self, kind: str, x: str, y: str) -> None:
         """Drop an earlier correction about spellings x and y that a newer one contradicts."""
+        self._corrections_read = None
         self.conn.execute("DELETE FROM entity_corrections WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
                           (kind, x, y, y, x))
 
     def _record(self, kind: str, a: str, b: str) -> None:
+        self._corrections_read = None
         self.conn.execute("INSERT INTO entity_corrections (kind, a, b, created_at) VALUES (?,?,?,?)",
                           (kind, a, b, datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
@@ -337,28 +351,46 @@ class EntityStore:
             (entity_id, entity_id, entity_id))
 
     def _refresh_display_name(self, entity_id: int) -> None:
-        """Name and type follow the evidence: the best-attested spelling, the majority type."""
-        counts = dict(self.conn.execute(
-            "SELECT text, count FROM entity_variants WHERE entity_id = ? AND count > 0", (entity_id,)).fetchall())
-        if not counts:
-            return
-        types = self.conn.execute(
-            "SELECT type, count(*) AS n FROM mentions WHERE entity_id = ? AND article_id >= ?"
-            " GROUP BY type ORDER BY n DESC, type", (entity_id, self._type_window(entity_id))).fetchall()
-        current = self.conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
-        kind = types[0][0] if types and types[0][1] > sum(n for t, n in types if t == current) else current
-        name = linking.display_name(counts, kind)
-        told = self.conn.execute(
-            f"SELECT b FROM entity_corrections WHERE kind = 'rename' AND a IN ({','.join('?' * len(counts))})"
-            " ORDER BY id DESC LIMIT 1", list(counts)).fetchone()
-        self.conn.execute("UPDATE entities SET name = ?, type = ? WHERE id = ?",
-                          (told[0] if told else name, kind, entity_id))
+        self._refresh_display_names([entity_id])
 
-    def _type_window(self, entity_id: int) -> int:
-        """First article id of the entity's latest 200 mentions: the type vote looks at recent evidence only."""
-        row = self.conn.execute("SELECT article_id FROM mentions WHERE entity_id = ? ORDER BY article_id DESC"
-                                " LIMIT 1 OFFSET 199", (entity_id,)).fetchone()
-        return row[0] if row else 0
+    def _refresh_display_names(self, entity_ids) -> None:
+        """Name and type follow the evidence: the best-attested spelling, the majority type of recent mentions.
+
+        A few queries for all the entities an article touched (not five per
+        entity): on PostgreSQL each query is a round trip to the server.
+        """
+        ids = sorted(set(entity_ids))
+        for i in range(0, len(ids), 200):
+            chunk = ids[i:i + 200]
+            marks = ",".join("?" * len(chunk))
+            counts: dict[int, dict[str, int]] = {}
+            for entity_id, text, n in self.conn.execute(
+                    f"SELECT entity_id, text, count FROM entity_variants WHERE entity_id IN ({marks}) AND count > 0",
+                    chunk):
+                counts.setdefault(entity_id, {})[text] = n
+            # The type vote looks at recent evidence only: the entity's latest 200 mentions.
+            current, window = {}, {}
+            for entity_id, kind, first in self.conn.execute(
+                    "SELECT e.id, e.type, (SELECT m.article_id FROM mentions m WHERE m.entity_id = e.id"
+                    f" ORDER BY m.article_id DESC LIMIT 1 OFFSET 199) FROM entities e WHERE e.id IN ({marks})", chunk):
+                current[entity_id], window[entity_id] = kind, first or 0
+            live = [e for e in chunk if e in counts and e in current]
+            if not live:
+                continue
+            votes: dict[int, list[tuple[str, int]]] = {e: [] for e in live}
+            ranges = " OR ".join("(entity_id = ? AND article_id >= ?)" for _ in live)
+            for entity_id, kind, n in self.conn.execute(
+                    f"SELECT entity_id, type, count(*) FROM mentions WHERE {ranges} GROUP BY entity_id, type",
+                    [x for e in live for x in (e, window[e])]):
+                votes[entity_id].append((kind, n))
+            updates = []
+            for entity_id in live:
+                types = sorted(votes[entity_id], key=lambda tn: (-tn[1], tn[0]))
+                was = current[entity_id]
+                kind = types[0][0] if types and types[0][1] > sum(n for t, n in types if t == was) else was
+                told = self._renamed_as(counts[entity_id])
+                updates.append((told or linking.display_name(counts[entity_id], kind), kind, entity_id))
+            self.conn.executemany("UPDATE entities SET name = ?, type = ? WHERE id = ?", updates)
 
     def _entity_summary(self, row: sqlite3.Row) -> dict:
         entity_id = row["id"]

@@ -48,6 +48,7 @@ class RelationalStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews
         self._decoded_terms = DecodedTerms()  # clusters' term vectors, parsed once per change
         self._bands = StoredBands()  # the near-duplicate index, read on the first article linked
         self._write_seq = -1  # corpus_stats 'write_seq' after this process's last write transaction
+        self._corrections_read = None  # entity_corrections, read once per write transaction
 
     # -- what a backend supplies ----------------------------------------------
 
@@ -84,6 +85,7 @@ class RelationalStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews
         """One write transaction: all of it lands, or (on any error or interrupt) none of it."""
         self._begin()
         self._merged = {}
+        self._corrections_read = None
         try:
             self._note_other_writers()
             yield
@@ -201,8 +203,7 @@ class RelationalStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews
             [(article_id, q.start, q.end, q.text, q.cue, int(q.direct), q.speaker_text, q.speaker_start,
               q.speaker_end, art.chains[q.chain].entity_id if q.chain is not None else None) for q in art.quotes],
         )
-        for entity_id in touched:
-            self._refresh_display_name(entity_id)
+        self._refresh_display_names(touched)
         if art.embedding is not None and art.fingerprint is not None:
             self.conn.execute("UPDATE articles SET fingerprint = ?, embedding = ?, terms = ?, published_estimate = ?"
                               " WHERE id = ?", (art.fingerprint.tobytes(), vec_blob(art.embedding),

@@ -87,7 +87,6 @@ class PostgresStore(RelationalStore):
         self._init_caches()
         self._ts_configs: dict = {}
         self._vector_table_ready = False
-        self._pipeline = None
         try:
             self.conn = PgConnection(url)
         except psycopg.Error as exc:
@@ -192,28 +191,6 @@ class PostgresStore(RelationalStore):
     def _begin(self) -> None:
         self.conn.execute("BEGIN")
         self.conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-        # Pipeline mode: a statement whose result nobody reads (most writes of linking) is sent without
-        # waiting for the server; reading a result waits for everything before it. Linking runs hundreds
-        # of statements per article, and a round trip each made PostgreSQL several times slower than SQLite.
-        self._pipeline = self.conn.raw.pipeline()
-        self._pipeline.__enter__()
-
-    def _end_pipeline(self, exc_info=(None, None, None)) -> None:
-        pipeline, self._pipeline = self._pipeline, None
-        if pipeline is not None:
-            pipeline.__exit__(*exc_info)
-
-    def _commit(self) -> None:
-        self._end_pipeline()  # raises here if a pipelined statement failed: the transaction then rolls back
-        self.conn.execute("COMMIT")
-
-    def _rollback(self) -> None:
-        try:
-            self._end_pipeline((RuntimeError, RuntimeError("rolling back"), None))
-        except psycopg.Error:
-            pass  # the error that made us roll back, already raised
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
 
     def reader(self):
         conn = PgConnection(self.url)
