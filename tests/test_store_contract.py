@@ -332,3 +332,45 @@ def test_migrate_copies_an_sqlite_corpus_that_then_grows_on_postgresql(tmp_path,
     again = subprocess.run([sys.executable, "-m", "newswatch", "--db", str(source), "migrate", postgres_url],
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 2 and "already holds 5 articles" in again.stderr
+
+
+def test_the_web_server_reads_a_postgresql_corpus_and_sees_new_articles(postgres_url):
+    """Pages, the JSON API and search over PostgreSQL; an article stored meanwhile by another process shows."""
+    from fastapi.testclient import TestClient
+
+    from newswatch.serve.app import create_app
+
+    with api.open(postgres_url) as nw:
+        nw.ingest_records(HARBOUR)
+    with TestClient(create_app(postgres_url), base_url="http://localhost") as client:
+        stories = client.get("/api/stories").json()
+        assert stories and "Kotka" in stories[0]["title"]
+        assert client.get(f"/stories/{stories[0]['id']}").status_code == 200
+        found = client.get("/api/search", params={"q": "dock workers"}).json()
+        assert {r["external_id"] for r in found["results"]} == {"h1", "h2", "h3"}
+        assert "Aino Kallio" in client.get("/entities").text
+        with api.open(postgres_url) as writer:  # another writer, while the server runs
+            writer.ingest_records(VOLCANO)
+        found = client.get("/api/search", params={"q": "Grindavik", "mode": "hybrid"}).json()
+        assert {r["external_id"] for r in found["results"]} >= {"v1", "v2"}
+        assert len(client.get("/api/stories").json()) == 2
+
+
+def test_ids_of_deleted_entities_events_and_stories_are_never_given_again(store_location):
+    """Linking maps a merged entity's (or event's) old id to where it went, until the transaction ends: a new
+    row given the same id would be taken for the old one (once, real news put 'Claudia Bradshaw' under
+    'Carol Browner' this way)."""
+    with open_store(store_location) as store, store._transaction():
+        q = store.conn.execute
+        first = q("INSERT INTO entities (name, type, created_at) VALUES ('A', 'PERSON', 'now') RETURNING id").fetchone()[0]
+        q("DELETE FROM entities WHERE id = ?", (first,))
+        second = q("INSERT INTO entities (name, type, created_at) VALUES ('B', 'PERSON', 'now') RETURNING id").fetchone()[0]
+        story = q("INSERT INTO stories (vector_sum, updated_seq) VALUES (?, 1) RETURNING id", (b"",)).fetchone()[0]
+        event = q("INSERT INTO events (story_id, vector_sum, updated_seq) VALUES (?, ?, 1) RETURNING id",
+                  (story, b"")).fetchone()[0]
+        q("DELETE FROM events WHERE id = ?", (event,))
+        q("DELETE FROM stories WHERE id = ?", (story,))
+        story2 = q("INSERT INTO stories (vector_sum, updated_seq) VALUES (?, 1) RETURNING id", (b"",)).fetchone()[0]
+        event2 = q("INSERT INTO events (story_id, vector_sum, updated_seq) VALUES (?, ?, 1) RETURNING id",
+                   (story2, b"")).fetchone()[0]
+        assert second > first and story2 > story and event2 > event

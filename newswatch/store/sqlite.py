@@ -103,7 +103,18 @@ class SQLiteStore(RelationalStore):
             raise StoreError(
                 f"{self.path}: schema version {current} is newer than this newswatch knows ({len(known)}); upgrade newswatch"
             )
-        for version, name, sql in known[current:]:
+        if current == len(known):
+            return
+        # Off while migrating (it cannot change inside a transaction): a migration that rebuilds a table
+        # (0017) drops the old one, which with foreign keys on would delete the rows that point at it.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            self._run_migrations(known[current:])
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _run_migrations(self, pending) -> None:
+        for version, name, sql in pending:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 # Another process may have run this step while we waited for the lock.
