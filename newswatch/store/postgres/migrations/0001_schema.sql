@@ -1,4 +1,4 @@
--- The newswatch schema on PostgreSQL: the tables of the SQLite migrations 0001-0016 as they stand after
+-- The newswatch schema on PostgreSQL: the tables of the SQLite migrations 0001-0017 as they stand after
 -- the last of them (PostgreSQL has no older databases to bring forward). Later changes to the schema are
 -- written twice: as the next SQLite migration and as the next file here.
 --
