@@ -7,10 +7,15 @@ In one run on one PostgreSQL server:
    (--workers 1 each) started together into another new database, while `newswatch serve`
    runs on it and 4 client threads ask it for pages, API answers and searches all along.
 
+3. one process again, fed the articles in the order the concurrent writers happened to link
+   them (their ids: an id is given in the linking transaction), one article per transaction.
+
 Reported: the wall time of each; whether every article is stored exactly once (every input id
-present, no id twice, the same count); whether events and stories are the same as the
-reference's (and, if not, B3 F1 of the concurrent partition against the reference); and the
-server's latency (p50, p95, max) and errors while the ingests ran.
+present, no id twice, the same count); whether events and stories are the same as one process's
+given the same order (3: nothing was lost or interleaved between the writers) and as the
+reference's in input order (1: online linking depends on arrival order; B3 F1 says how much);
+and the server's latency (p50, p95, max) and errors while the ingests ran. The concurrent
+processes share the machine's cores with the server and its readers; the single ones do not.
 
 Usage: ./run bench concurrent_ingest.py [--postgres postgresql://user@host/postgres] [--set ECB+] [--processes 4]
 Without --postgres a server is started for the run (newswatch.store.postgres.local).
@@ -57,9 +62,31 @@ def partition(db: str) -> tuple[dict, dict, list[str]]:
     with api.open(db, readonly=True) as nw:
         rows = nw.store.conn.execute(
             "SELECT a.external_id, a.event_id, e.story_id FROM articles a LEFT JOIN events e ON e.id = a.event_id"
+            " ORDER BY a.id"
         ).fetchall()
     ids = [r[0] for r in rows]
     return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}, ids
+
+
+#: One process, one article per transaction, in the order of the file (run in a subprocess of its own).
+REPLAY = """
+import sys
+from newswatch import api
+from newswatch.config import IngestOptions
+with api.open(sys.argv[1]) as nw:
+    nw.ingest([sys.argv[2]], IngestOptions(batch_size=1, workers=2))
+"""
+
+
+def same_partition(a: dict, b: dict) -> bool:
+    """Whether two clusterings of the same items group them alike (cluster ids aside)."""
+    def groups(assign):
+        out = {}
+        for item, label in assign.items():
+            out.setdefault(label, set()).add(item)
+        return sorted(sorted(g) for g in out.values())
+
+    return set(a) == set(b) and groups(a) == groups(b)
 
 
 def b3(pred: dict, gold: dict) -> float:
@@ -165,6 +192,12 @@ def main():
 
             ev_single, st_single, ids_single = partition(single)
             ev_multi, st_multi, ids_multi = partition(multi)
+            by_id = {line.split('"id": "', 1)[1].split('"', 1)[0]: line for line in lines}
+            replay_path = tmp / "replay.jsonl"
+            replay_path.write_text("".join(by_id[i] for i in ids_multi), encoding="utf-8")
+            replay = new_database(server, "newswatch_bench_replay")
+            subprocess.run([sys.executable, "-c", REPLAY, replay, str(replay_path)], check=True)
+            ev_replay, st_replay, _ = partition(replay)
             wanted = {line.split('"id": "', 1)[1].split('"', 1)[0] for line in lines}
             lat = np.array(readers.latencies)
             print(f"\n{args.set}: {n} articles; one process {single_s:.1f} s; {args.processes} processes at once"
@@ -173,11 +206,13 @@ def main():
             print("|---|---|")
             print(f"| articles stored (one process / concurrent) | {len(ids_single)} / {len(ids_multi)} |")
             print(f"| every input stored, none twice | {set(ids_multi) == wanted and len(ids_multi) == len(set(ids_multi))} |")
+            print(f"| events and stories = one process linking in the same order | "
+                  f"{same_partition(ev_multi, ev_replay)} and {same_partition(st_multi, st_replay)} |")
             same_events = b3(ev_multi, ev_single) if ev_multi != ev_single else 1.0
             same_stories = b3(st_multi, st_single) if st_multi != st_single else 1.0
-            print(f"| events as one process (B3 F1 against it) | {len(set(ev_single.values()))} / "
+            print(f"| events against one process in input order: count, B3 F1 | {len(set(ev_single.values()))} / "
                   f"{len(set(ev_multi.values()))} events, {same_events:.3f} |")
-            print(f"| stories as one process (B3 F1 against it) | {len(set(st_single.values()))} / "
+            print(f"| stories against one process in input order: count, B3 F1 | {len(set(st_single.values()))} / "
                   f"{len(set(st_multi.values()))} stories, {same_stories:.3f} |")
             print(f"| server while ingesting: requests, errors | {len(lat)}, {readers.errors} |")
             print(f"| server latency p50 / p95 / max | {np.percentile(lat, 50):.0f} / {np.percentile(lat, 95):.0f}"
