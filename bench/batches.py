@@ -13,7 +13,6 @@ Usage: ./run bench batches.py
 
 from __future__ import annotations
 
-import json
 import random
 import tempfile
 from importlib import resources

@@ -22,11 +22,10 @@ Usage: ./run bench entities_ecbplus.py
 from __future__ import annotations
 
 import glob
-import re
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 from _shared import EVAL, machine, peak_rss_mb

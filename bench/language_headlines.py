@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import Counter
 
 from _shared import load_module, machine
 

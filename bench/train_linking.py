@@ -48,7 +48,7 @@ import json
 import random
 import tempfile
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np

@@ -1,6 +1,5 @@
 """The JSON API, over HTTP, against a real `newswatch serve` on the demo corpus."""
 
-import json
 import re
 import time
 

@@ -23,17 +23,22 @@ from ..errors import StoreError
 from .relational import RelationalStore
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration shipped with the package, in order."""
+def numbered_sql(package: str) -> list[tuple[int, str, str]]:
+    """(version, name, sql) of the ``NNNN_name.sql`` files in ``package``, in order (both backends' migrations)."""
     found = []
-    for entry in resources.files("newswatch.store.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         m = re.match(r"(\d{4})_(\w+)\.sql$", entry.name)
         if m:
             found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
     if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
-        raise StoreError("migrations are not numbered 0001, 0002, ... without gaps")
+        raise StoreError(f"the migrations in {package} are not numbered 0001, 0002, ... without gaps")
     return found
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every SQLite migration shipped with the package, in order."""
+    return numbered_sql("newswatch.store.migrations")
 
 
 class SQLiteStore(RelationalStore):

@@ -22,8 +22,6 @@ SQLite (``store.search.EmbeddingIndex``, or a scan per query).
 
 from __future__ import annotations
 
-import re
-from importlib import resources
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -31,6 +29,7 @@ import psycopg
 
 from ...errors import StoreError
 from ..relational import RelationalStore
+from ..sqlite import numbered_sql
 from .connection import PgConnection
 from .fulltext import TsSearch
 
@@ -61,15 +60,7 @@ def redact(url: str) -> str:
 
 
 def schema_migrations() -> list[tuple[int, str, str]]:
-    found = []
-    for entry in resources.files("newswatch.store.postgres.migrations").iterdir():
-        m = re.match(r"(\d{4})_(\w+)\.sql$", entry.name)
-        if m:
-            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    found.sort()
-    if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
-        raise StoreError("PostgreSQL migrations are not numbered 0001, 0002, ... without gaps")
-    return found
+    return numbered_sql("newswatch.store.postgres.migrations")
 
 
 class PostgresStore(RelationalStore):
