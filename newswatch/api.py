@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -129,39 +130,27 @@ class Newswatch:
                 if progress:
                     progress(report)
 
-        client = None
-        if options.dask:
-            from .analysis.distributed import open_client
+        with ExitStack() as stack:
+            client = None
+            if options.dask:
+                from .analysis.distributed import open_client
 
-            client = open_client(options.dask, options.workers)
-        try:
-            analysed = pipeline.pipe(articles(), workers=options.workers, dask=client)
-            for article in analysed:
-                self._take(article, batch, report, options, flush)
-        finally:
-            if client is not None:
-                cluster = client.cluster if options.dask == "local" else None
-                client.close()
-                if cluster is not None:
-                    cluster.close()
+                client = stack.enter_context(open_client(options.dask, options.workers))
+            for article in pipeline.pipe(articles(), workers=options.workers, dask=client):
+                if article.error is None and not article.text.strip():
+                    article.error = "no text left after removing boilerplate"
+                if article.error is not None:
+                    code = errors.EMPTY if not article.text.strip() else errors.ANALYSIS_FAILED
+                    report.failed.append(InputError(article.raw.origin, article.error, code))
+                    continue
+                batch.append(article)
+                if len(batch) >= options.batch_size:
+                    flush()
         if batch:
             flush()
         elif progress:
             progress(report)
         return report
-
-    @staticmethod
-    def _take(article: Article, batch: list[Article], report: IngestReport, options: IngestOptions, flush) -> None:
-        """One analysed article: into the batch to store, or into the report's failures."""
-        if article.error is None and not article.text.strip():
-            article.error = "no text left after removing boilerplate"
-        if article.error is not None:
-            code = errors.EMPTY if not article.text.strip() else errors.ANALYSIS_FAILED
-            report.failed.append(InputError(article.raw.origin, article.error, code))
-            return
-        batch.append(article)
-        if len(batch) >= options.batch_size:
-            flush()
 
     def _store_batch(self, batch: list[Article], report: IngestReport) -> list[tuple[Article, object]]:
         """Store a batch in one transaction; if an article in it breaks linking, store the rest one by one.

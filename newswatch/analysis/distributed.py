@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from ..documents import Article
 
@@ -34,21 +35,26 @@ IN_FLIGHT = 3
 _PIPELINES: dict[str, object] = {}
 
 
+@contextmanager
 def open_client(address: str, workers: int):
-    """A Dask client: a new LocalCluster for 'local', else the scheduler at ``address``."""
+    """A Dask client for the ingest's length: on a new LocalCluster for 'local' (closed with it), else on
+    the scheduler at ``address``."""
     from dask.distributed import Client, LocalCluster
 
     if address == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
-        return Client(cluster)
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            yield client
+        return
     try:
-        return Client(address, timeout=30)
+        client = Client(address, timeout=30)
     except OSError as exc:
         from ..errors import UsageError
 
         raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc}): start one with"
                          " `dask scheduler` and workers with `dask worker ADDRESS`") from None
+    with client:
+        yield client
 
 
 def _worker_pipeline(names: tuple[str, ...], options):

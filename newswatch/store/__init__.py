@@ -19,8 +19,12 @@ def _postgres(location: str, readonly: bool = False) -> Store:
     return PostgresStore(location, readonly=readonly)
 
 
-#: URL scheme -> opener(location, readonly); SQLite gets the path after "sqlite://", others the whole URL.
-BACKENDS: dict[str, Callable[..., Store]] = {"sqlite": SQLiteStore, "postgresql": _postgres, "postgres": _postgres}
+def _sqlite(location: str, readonly: bool = False) -> Store:
+    return SQLiteStore(location.removeprefix("sqlite://"), readonly=readonly)  # sqlite:///tmp/x.db -> /tmp/x.db
+
+
+#: URL scheme -> opener(location, readonly).
+BACKENDS: dict[str, Callable[..., Store]] = {"sqlite": _sqlite, "postgresql": _postgres, "postgres": _postgres}
 
 
 def is_postgres(location: str) -> bool:
@@ -50,11 +54,9 @@ def open_store(location: str, readonly: bool = False) -> Store:
     True
     """
     if "://" in location:
-        scheme, _, rest = location.partition("://")
+        scheme = location.partition("://")[0]
         if scheme not in BACKENDS:
             raise UsageError(f"unknown store scheme {scheme!r} in {location!r}; known: {sorted(BACKENDS)}")
-        if scheme == "sqlite":
-            return SQLiteStore(rest, readonly=readonly)  # sqlite:///tmp/x.db -> /tmp/x.db
         return BACKENDS[scheme](location, readonly=readonly)
     return SQLiteStore(location, readonly=readonly)
 

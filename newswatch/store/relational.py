@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from abc import abstractmethod
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from importlib import resources
 
 from ..documents import Article
+from ..errors import StoreError
 from ..linking.duplicates import utc_key
 from ..linking.known_names import KnownNames
 from .alerts import AlertStore
@@ -29,6 +32,19 @@ from .linked import LinkedViews
 from .rebuild import Rebuild
 from .sources import SourceStore
 from .views import SUMMARY_COLUMNS, WebViews, _limit_sql
+
+
+def numbered_sql(package: str) -> list[tuple[int, str, str]]:
+    """(version, name, sql) of the ``NNNN_name.sql`` files in ``package``, in order (both backends' migrations)."""
+    found = []
+    for entry in resources.files(package).iterdir():
+        m = re.match(r"(\d{4})_(\w+)\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
+        raise StoreError(f"the migrations in {package} are not numbered 0001, 0002, ... without gaps")
+    return found
 
 
 def _arrival_key(art: Article, index: int):
@@ -60,13 +76,6 @@ class RelationalStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews
     def _begin(self) -> None:
         """Open a write transaction that no other writer can interleave with (linking is sequential)."""
 
-    def _commit(self) -> None:
-        self.conn.execute("COMMIT")
-
-    def _rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-
     @abstractmethod
     def reader(self):
         """A connection of its own for long reads beside this one's writes (the caller closes it)."""
@@ -77,6 +86,11 @@ class RelationalStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews
 
     def _embedding_stored(self, article_id: int, vector) -> None:
         """Called when an article's embedding is written (a backend with a vector index adds it there)."""
+
+    def nearest_articles(self, vector, flt, entity_id, limit: int) -> list[tuple[int, float]] | None:
+        """The nearest articles by the backend's own vector index; None when it has none (search reads the
+        embeddings instead, ``store.search.semantic_hits``)."""
+        return None
 
     # -- writing ------------------------------------------------------------
 
@@ -89,9 +103,10 @@ class RelationalStore(EntityStore, SourceStore, AlertStore, Rebuild, LinkedViews
         try:
             self._note_other_writers()
             yield
-            self._commit()
+            self.conn.execute("COMMIT")
         except BaseException:
-            self._rollback()
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             self._bands.reset()
             self._known = None  # it may hold names of what was just rolled back
             raise

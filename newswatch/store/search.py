@@ -74,19 +74,28 @@ def filter_sql(flt: ArticleFilter | None, entity_id: int | None, where: str, par
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 
+def spelling_phrases(query: str, variants: list[str]) -> list[tuple[str, ...]]:
+    """The words of a name and of every spelling of it, each spelling once, the query's first.
+
+    >>> spelling_phrases("Lindquist", ["Mikael Lindqvist", "Lindquist"])
+    [('Lindquist',), ('Mikael', 'Lindqvist')]
+    """
+    phrases: list[tuple[str, ...]] = []
+    for text in [query, *variants]:
+        words = tuple(_TOKEN.findall(text))
+        if words and words not in phrases:
+            phrases.append(words)
+    return phrases
+
+
 def spelling_query(query: str, variants: list[str]) -> str | None:
     """An FTS query for a name and every spelling of it, each as a phrase.
 
     >>> spelling_query("Lindquist", ["Mikael Lindqvist", "Lindquist"])
     '"Lindquist" OR "Mikael Lindqvist"'
     """
-    phrases = []
-    for text in [query, *variants]:
-        words = _TOKEN.findall(text)
-        phrase = '"' + " ".join(words) + '"' if words else None
-        if phrase and phrase not in phrases:
-            phrases.append(phrase)
-    return " OR ".join(phrases) if phrases else None
+    phrases = spelling_phrases(query, variants)
+    return " OR ".join('"' + " ".join(words) + '"' for words in phrases) if phrases else None
 
 
 class FullText:
@@ -266,11 +275,9 @@ class EmbeddingIndex:
 
 def semantic_hits(store, vector: np.ndarray, flt, entity_id, limit: int, index: EmbeddingIndex | None = None):
     """The ``limit`` articles nearest in meaning to ``vector`` (cosine, best first), filters applied."""
-    nearest = getattr(store, "nearest_articles", None)  # a backend's own vector index (pgvector)
-    if nearest is not None:
-        found = nearest(vector, flt, entity_id, limit)
-        if found is not None:
-            return [(i, s) for i, s in found if s >= SEMANTIC_FLOOR]
+    found = store.nearest_articles(vector, flt, entity_id, limit)  # a backend's own vector index (pgvector)
+    if found is not None:
+        return [(i, s) for i, s in found if s >= SEMANTIC_FLOOR]
     conn = store.conn
     where, params = filter_sql(flt, entity_id, "a.embedding IS NOT NULL", [])
     if index is not None:

@@ -12,28 +12,13 @@ the ingest stores the rest and reports the stored ones as duplicates.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from contextlib import closing
-from importlib import resources
 from pathlib import Path
 
 from ..errors import StoreError
-from .relational import RelationalStore
-
-
-def numbered_sql(package: str) -> list[tuple[int, str, str]]:
-    """(version, name, sql) of the ``NNNN_name.sql`` files in ``package``, in order (both backends' migrations)."""
-    found = []
-    for entry in resources.files(package).iterdir():
-        m = re.match(r"(\d{4})_(\w+)\.sql$", entry.name)
-        if m:
-            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    found.sort()
-    if [v for v, _, _ in found] != list(range(1, len(found) + 1)):
-        raise StoreError(f"the migrations in {package} are not numbered 0001, 0002, ... without gaps")
-    return found
+from .relational import RelationalStore, numbered_sql
 
 
 def migrations() -> list[tuple[int, str, str]]:

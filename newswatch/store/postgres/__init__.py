@@ -28,8 +28,7 @@ import numpy as np
 import psycopg
 
 from ...errors import StoreError
-from ..relational import RelationalStore
-from ..sqlite import numbered_sql
+from ..relational import RelationalStore, numbered_sql
 from .connection import PgConnection
 from .fulltext import TsSearch
 
@@ -165,8 +164,12 @@ class PostgresStore(RelationalStore):
 
     def nearest_articles(self, vector: np.ndarray, flt, entity_id, limit: int) -> list[tuple[int, float]] | None:
         """The ``limit`` nearest articles by pgvector's HNSW index; None when there is no such index."""
-        if not self.vectors or self.conn.execute("SELECT to_regclass('article_vectors')").fetchone()[0] is None:
+        if not self.vectors:
             return None
+        if not self._vector_table_ready:  # looked up once: a reader never writes the first embedding itself
+            if self.conn.execute("SELECT to_regclass('article_vectors')").fetchone()[0] is None:
+                return None
+            self._vector_table_ready = True
         from ..search import filter_sql
 
         where, params = filter_sql(flt, entity_id, "", [])

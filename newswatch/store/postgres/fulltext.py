@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import time
 
-from ..search import _CLOSE, _OPEN, _TOKEN, FullText, filter_sql
+from ..search import _CLOSE, _OPEN, _TOKEN, FullText, filter_sql, spelling_phrases
 
 #: Weights of D, C, B and A lexemes: title words (A) count 5 times text words (B).
 RANK_WEIGHTS = "{0.1, 0.2, 0.2, 1.0}"
@@ -35,7 +35,7 @@ def tsquery_text(words: list[str], joiner: str) -> str:
     return f" {joiner} ".join(words)
 
 
-def _phrase(words: list[str]) -> str:
+def _phrase(words) -> str:
     return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
 
@@ -86,14 +86,7 @@ class TsSearch(FullText):
         words = _TOKEN.findall(query)
         if not words:
             return [], None
-        attempts = []
-        if variants:
-            phrases = []
-            for text in [query, *variants]:
-                found = _TOKEN.findall(text)
-                if found and _phrase(found) not in phrases:
-                    phrases.append(_phrase(found))
-            attempts.append(" | ".join(phrases))
+        attempts = [" | ".join(_phrase(p) for p in spelling_phrases(query, variants))] if variants else []
         attempts += [tsquery_text(words, "&"), tsquery_text(words, "|")]
         for text in attempts:
             tsquery, params = self._query_sql(text)

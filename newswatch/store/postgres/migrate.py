@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from ...errors import UsageError
+from . import WRITE_LOCK, vector_text
 
 #: Tables in an order that satisfies the foreign keys. ``ingest_jobs`` (a server's upload jobs) is not copied.
 TABLES = ("articles", "entities", "stories", "events", "article_dates", "entity_variants", "entity_keys",
           "entity_roles", "mentions", "quotes", "dup_groups", "event_entities", "story_entities", "term_stats",
           "corpus_stats", "corpus_vectors", "article_bands", "entity_corrections", "sources", "watchlists", "alerts",
           "alert_channels", "alert_deliveries", "name_candidates")
-#: Columns whose values PostgreSQL makes itself (the full-text vector).
-GENERATED = {("articles", "search")}
-#: Tables with an identity column, and its name: the next value is set past the copied ones.
-IDENTITY = {"articles": "id", "entities": "id", "stories": "id", "events": "id", "quotes": "id", "dup_groups": "id",
-            "article_bands": "seq", "entity_corrections": "id", "sources": "id", "watchlists": "id", "alerts": "id"}
 
 
 def copy_corpus(source, target, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
@@ -30,19 +28,24 @@ def copy_corpus(source, target, progress: Callable[[str, int, int], None] | None
 
     Returns the rows copied per table. ``progress(table, done, total)`` is called as rows go.
     """
-    if target.count_articles():
-        raise UsageError(f"{target.location} already holds {target.count_articles()} articles:"
+    held = target.count_articles()
+    if held:
+        raise UsageError(f"{target.location} already holds {held} articles:"
                          " migrate into an empty database (create one with CREATE DATABASE)")
     copied: dict[str, int] = {}
     raw = target.conn.raw
     with raw.transaction():
-        raw.execute("SELECT pg_advisory_xact_lock(%s)", (target_lock(),))
+        raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         for table in TABLES:
-            target_columns = [r[0] for r in raw.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
-                " AND table_name = %s ORDER BY ordinal_position", (table,))]
+            # The target's columns, without those PostgreSQL makes itself (the full-text vector); its identity
+            # column, whose next value is set past the copied ones.
+            target_columns = raw.execute(
+                "SELECT column_name, is_generated = 'ALWAYS', is_identity = 'YES' FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+                (table,)).fetchall()
             source_columns = {r[1] for r in source.conn.execute(f"PRAGMA table_info({table})")}
-            columns = [c for c in target_columns if c in source_columns and (table, c) not in GENERATED]
+            columns = [name for name, generated, _ in target_columns if name in source_columns and not generated]
+            identity = [name for name, _, is_identity in target_columns if is_identity]
             total = source.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             quoted = ", ".join(f'"{c}"' for c in columns)
             done = 0
@@ -55,8 +58,7 @@ def copy_corpus(source, target, progress: Callable[[str, int, int], None] | None
             if progress:
                 progress(table, done, total)
             copied[table] = done
-            if table in IDENTITY:
-                column = IDENTITY[table]
+            for column in identity:
                 raw.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
                             f" (SELECT coalesce(max({column}), 0) + 1 FROM {table}), false)")
         if target.vectors:
@@ -64,18 +66,8 @@ def copy_corpus(source, target, progress: Callable[[str, int, int], None] | None
     return copied
 
 
-def target_lock() -> int:
-    from . import WRITE_LOCK
-
-    return WRITE_LOCK
-
-
 def _copy_vectors(source, target) -> int:
     """pgvector's copy of the embeddings, for semantic search (in the same transaction)."""
-    import numpy as np
-
-    from . import vector_text
-
     first = source.conn.execute("SELECT embedding FROM articles WHERE embedding IS NOT NULL LIMIT 1").fetchone()
     if first is None:
         return 0
