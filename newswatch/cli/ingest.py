@@ -90,6 +90,10 @@ Inputs:
   FILE.html           a web page: main text, title, author, date extracted
   FILE.jsonl          one JSON object per line: {"id", "title", "text" or "html",
                       "url", "source", "published" (ISO 8601), "language"}
+  FILE.jsonl.gz       the same, gzip-compressed; read as a stream, as is a .jsonl
+                      over --max-bytes (the limit then bounds each line)
+  FILE.parquet        an archive: one article per row, columns named as the
+                      JSONL fields (others ignored), read a few hundred rows at a time
   FILE.xml/.rss/.atom an RSS or Atom feed: one article per entry
   DIRECTORY           everything inside, recursively (hidden files skipped)
   https://...         a page or a feed, fetched with a timeout and size limit

@@ -20,9 +20,10 @@ from ..config import SKIPPED_SUFFIXES, IngestOptions, is_hidden
 from ..documents import RawDocument
 from ..errors import InputError
 from .. import errors as _errors
+from .archives import archive_kind, read_archive
 from .feeds import parse_feed
 from .fetch import Fetched, fetch, url_scheme
-from .files import decode, read_bytes, sniff_format
+from .files import decode, read_bytes, regular_file_size, sniff_format
 from .html import parse_html
 from .jsonl import parse_jsonl
 from .sitemaps import parse_sitemap
@@ -58,6 +59,17 @@ def read_text_input(text: str, origin: str, fmt: str | None = None, url: str | N
 
 def _read_file(path: Path, options: IngestOptions) -> Iterator[Item]:
     origin = str(path)
+    kind = archive_kind(path)
+    if kind is not None:
+        # Parquet, gzip and JSONL over --max-bytes are read as a stream of records, --max-bytes bounding each.
+        try:
+            streamed = kind != "jsonl" or regular_file_size(path, origin) > options.max_bytes
+        except InputError as exc:
+            yield exc
+            return
+        if streamed:
+            yield from read_archive(path, options.max_bytes, origin)
+            return
     try:
         data = read_bytes(path, options.max_bytes)
         text = decode(data, origin)
@@ -108,7 +120,8 @@ def urllib_path(url: str) -> str:
 def _walk(directory: Path) -> Iterator[Path]:
     for path in sorted(directory.rglob("*")):
         rel = path.relative_to(directory)
-        if path.is_file() and not is_hidden(rel) and path.suffix.lower() not in SKIPPED_SUFFIXES:
+        if path.is_file() and not is_hidden(rel) and (path.suffix.lower() not in SKIPPED_SUFFIXES
+                                                      or archive_kind(path) is not None):
             yield path
 
 

@@ -24,16 +24,18 @@ _MAGIC = {
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
     b"PK\x03\x04": "a ZIP archive (or Office document)",
-    b"\x1f\x8b": "a gzip archive",
+    b"\x1f\x8b": "a gzip archive; a gzip JSONL dump is read when named .jsonl.gz",
     b"SQLite format 3": "an SQLite database",
     b"\x7fELF": "an executable",
+    b"PAR1": "a Parquet file: name it .parquet to read its rows as articles",
 }
 
 
 _PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
 
 
-def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
+def regular_file_size(path: Path, origin: str | None = None) -> int:
+    """The size of a file that can be read to its end; an ``InputError`` for anything else."""
     origin = origin or str(path)
     try:
         info = path.stat()
@@ -45,7 +47,12 @@ def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
         # A FIFO would block forever and a device never ends (its size says 0).
         raise InputError(origin, f"not a regular file ({_kind(info.st_mode)}); give files, folders or URLs, or "
                          "pipe JSONL in with '-'", errors.UNREADABLE)
-    size = info.st_size
+    return info.st_size
+
+
+def read_bytes(path: Path, max_bytes: int, origin: str | None = None) -> bytes:
+    origin = origin or str(path)
+    size = regular_file_size(path, origin)
     if size > max_bytes:
         raise InputError(
             origin,

@@ -69,14 +69,23 @@ def parse_record(record: object, origin: str) -> RawDocument:
 NOT_JSONL_AFTER = 5
 
 
-def parse_jsonl(lines: Iterable[str], origin: str) -> Iterator[RawDocument | InputError]:
+def parse_jsonl(lines: Iterable[str | InputError], origin: str) -> Iterator[RawDocument | InputError]:
     """Yield one document, or one error, per non-blank line.
+
+    A reader that could not give a line (one over the size limit) passes its
+    error in the line's place; it is reported as that line's.
 
     Until a first line parses as JSON, bad lines are held back: if the first
     ``NOT_JSONL_AFTER`` are all bad, the input is not JSONL and one error says so.
     """
     held: list[InputError] | None = []  # None once a line was JSON: then each bad line is its own error
     for lineno, line in enumerate(lines, start=1):
+        if isinstance(line, InputError):
+            if held is None:
+                yield line
+            else:
+                held.append(line)
+            continue
         if not line.strip():
             continue
         where = f"{origin}:{lineno}"
