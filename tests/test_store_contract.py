@@ -179,6 +179,21 @@ def test_search_finds_every_word_then_any_word_with_snippets(corpus):
     assert corpus.search("zebra", mode="text")["total"] == 0
 
 
+def test_search_folds_accents_both_ways(store_location):
+    with api.open(store_location) as nw:
+        nw.ingest_records([
+            {"id": "is", "title": "Lava nears Grindavík", "published": "2025-11-08T09:00:00+00:00",
+             "text": "Sigrún Halldórsdóttir of the Icelandic Met Office said the lava had slowed before Grindavík."},
+            {"id": "de", "title": "Thomas Müller verlässt München", "language": "de", "published": "2025-11-08",
+             "text": "Der Stürmer Thomas Müller verlässt den FC Bayern München nach 25 Jahren, teilte der Verein mit."}])
+        for query, found in (("sigrun grindavik", "is"), ("Halldorsdottir", "is"), ("muller munchen", "de")):
+            assert _ids(nw.search(query, mode="text")["results"]) == [found], query
+        nw.ingest_records([{"id": "plain", "title": "Sigrun Halldorsdottir on the Reykjanes eruption",
+                            "text": "Sigrun Halldorsdottir said the eruption was weakening.",
+                            "published": "2025-11-09T09:00:00+00:00"}])
+        assert set(_ids(nw.search("Sigrún", mode="text")["results"])) == {"is", "plain"}
+
+
 def test_semantic_and_hybrid_search_rank_by_meaning(corpus):
     near = corpus.search("lava flowing from an Icelandic volcano", mode="semantic")
     assert _ids(near["results"])[:2] and set(_ids(near["results"])[:2]) == {"v1", "v2"}

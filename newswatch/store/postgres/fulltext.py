@@ -1,6 +1,6 @@
 """Full-text search on PostgreSQL's own text search (a ``store.search.FullText``).
 
-Each article's ``search`` column (schema 0001) is a tsvector in its own
+Each article's ``search`` column is a tsvector in its own
 language's configuration (``newswatch_ts_config``: English stems as English,
 German as German, anything else as 'simple'), title words weighted A and text
 words B. A query does not know its language, so it is read in every
@@ -9,8 +9,10 @@ every word in one reading. Ranking is ``ts_rank`` with a title word worth 5 of
 the text's (as SQLite's bm25 weights are set), divided by the log of the
 length; snippets are ``ts_headline`` in the article's configuration.
 
-Unlike FTS5 this does not fold accents ('Sigrun' does not find 'Sigrún'):
-that takes the ``unaccent`` extension, which not every server has.
+The configurations are newswatch's copies of PostgreSQL's (schema 0002),
+which fold accents through the ``unaccent`` extension as FTS5 folds them
+('sigrun' finds 'Sigrún'); on a server without that extension the copies do
+not fold, and everything else is the same.
 
 >>> tsquery_text(["nato", "russia"], "&")
 'nato & russia'
