@@ -156,13 +156,7 @@ class EntityStore:
         # One query for every key, the candidates and their spellings (a round trip per key and two more per
         # chain were a fifth of linking on PostgreSQL). Candidates come in the order of one query per key:
         # by key, then most mentioned first; an entity filed under several keys keeps its first place.
-        ordered = sorted(keys)
-        found = self.conn.execute(
-            "SELECT c.key, c.entity_id, e.type, e.mentions, v.text FROM (SELECT k.key, k.entity_id,"
-            " row_number() OVER (PARTITION BY k.key ORDER BY e.mentions DESC, e.id) AS nth FROM entity_keys k"
-            f" JOIN entities e ON e.id = k.entity_id WHERE k.key IN ({','.join('?' * len(ordered))})) c"
-            " JOIN entities e ON e.id = c.entity_id LEFT JOIN entity_variants v ON v.entity_id = c.entity_id"
-            " WHERE c.nth <= ? ORDER BY c.key, c.nth, v.text", [*ordered, CANDIDATES_PER_KEY]).fetchall()
+        found = self._candidate_rows(sorted(keys), CANDIDATES_PER_KEY)
         first_key: dict[int, str] = {}
         rows: dict[int, tuple[str, int]] = {}
         variants: dict[int, list[str]] = {}
@@ -175,6 +169,16 @@ class EntityStore:
                 variants[entity_id].append(text)
         ids = list(first_key)
         return [linking.Candidate(i, rows[i][0], variants[i], rows[i][1]) for i in ids if i in rows]
+
+    def _candidate_rows(self, keys: list[str], per_key: int) -> list:
+        """(key, entity id, type, mentions, spelling or None) of each key's ``per_key`` most mentioned
+        entities, by key, then most mentioned first, then spelling."""
+        return self.conn.execute(
+            "SELECT c.key, c.entity_id, e.type, e.mentions, v.text FROM (SELECT k.key, k.entity_id,"
+            " row_number() OVER (PARTITION BY k.key ORDER BY e.mentions DESC, e.id) AS nth FROM entity_keys k"
+            f" JOIN entities e ON e.id = k.entity_id WHERE k.key IN ({','.join('?' * len(keys))})) c"
+            " JOIN entities e ON e.id = c.entity_id LEFT JOIN entity_variants v ON v.entity_id = c.entity_id"
+            " WHERE c.nth <= ? ORDER BY c.key, c.nth, v.text", [*keys, per_key]).fetchall()
 
     def _current_entity(self, entity_id: int) -> int:
         while entity_id in self._merged:

@@ -196,3 +196,18 @@ class PostgresStore(RelationalStore):
 
     def close(self) -> None:
         self.conn.close()
+
+    # -- entity linking's candidates ------------------------------------------------
+
+    def _candidate_rows(self, keys: list[str], per_key: int) -> list:
+        # The shared query ranks every entity under the keys at once, and PostgreSQL's planner answers it by
+        # reading the whole entities table into a hash join: a cost that grew with the corpus (0.9 ms of
+        # each of 25 calls per article at 20,000 entities). Per key, a lateral join reads only that key's
+        # entities through the indexes. Same rows, same order.
+        return self.conn.execute(
+            "SELECT keys.key, c.id, c.type, c.mentions, v.text"
+            " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS keys (key, n)"
+            " CROSS JOIN LATERAL (SELECT e.id, e.type, e.mentions FROM entity_keys k JOIN entities e"
+            " ON e.id = k.entity_id WHERE k.key = keys.key ORDER BY e.mentions DESC, e.id LIMIT ?) c"
+            " LEFT JOIN entity_variants v ON v.entity_id = c.id"
+            " ORDER BY keys.n, c.mentions DESC, c.id, v.text", [keys, per_key]).fetchall()
