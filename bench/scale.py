@@ -194,7 +194,7 @@ def search_latency(store, location: str, queries: list[str]) -> dict[str, float]
 def sample_queries(store, n: int = 200, seed: int = 3) -> list[str]:
     """Two words from the titles of random stored articles."""
     rng = np.random.default_rng(seed)
-    titles = [r[0] for r in store.conn.execute("SELECT title FROM articles WHERE title IS NOT NULL")]
+    titles = [r[0] for r in store.conn.execute("SELECT title FROM articles WHERE title IS NOT NULL ORDER BY id")]
     queries = []
     for i in rng.choice(len(titles), size=min(n, len(titles)), replace=False):
         words = [w for w in titles[i].split() if len(w) > 3 and w.isalpha()]
