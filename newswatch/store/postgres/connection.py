@@ -67,30 +67,6 @@ def translate(sql: str) -> str:
     return _outside_literals(sql)
 
 
-#: Parameters in one statement: PostgreSQL's protocol allows 65,535.
-MAX_PARAMETERS = 30_000
-_VALUES_ROW = re.compile(r"^(.*?\bVALUES\s*)(\([^()'\"]*\))(\s*(?:ON CONFLICT DO NOTHING)?\s*)$", re.S | re.I)
-
-
-@lru_cache(maxsize=256)
-def _multi_row_parts(statement: str) -> tuple[str, str, str] | None:
-    """(head, one row's placeholders, tail) of an INSERT that may take many rows in one statement.
-
-    Only a plain insert or one that ignores conflicts: a row conflicting with an earlier row of the same
-    statement is then skipped or an error, as it would be one statement at a time. An upsert (DO UPDATE)
-    may not touch one row twice in a statement, so it keeps one execution per row.
-
-    >>> _multi_row_parts("INSERT INTO t (a, b) VALUES (%s,%s) ON CONFLICT DO NOTHING")
-    ('INSERT INTO t (a, b) VALUES ', '(%s,%s)', ' ON CONFLICT DO NOTHING')
-    >>> _multi_row_parts("INSERT INTO t (a) VALUES (%s) ON CONFLICT (a) DO UPDATE SET n = t.n + 1") is None
-    True
-    """
-    if not statement.lstrip().upper().startswith("INSERT"):
-        return None
-    found = _VALUES_ROW.match(statement)
-    return found.groups() if found else None
-
-
 class Row(tuple):
     """A result row read by position (``row[0]``) or by column name (``row["id"]``), like ``sqlite3.Row``."""
 
@@ -138,20 +114,8 @@ class PgConnection:
     def executemany(self, sql: str, seq) -> psycopg.Cursor:
         cur = self.raw.cursor()
         rows = [tuple(p) for p in seq]
-        if not rows:
-            return cur
-        statement = translate(sql)
-        parts = _multi_row_parts(statement)
-        if parts is None:
-            cur.executemany(statement, rows)
-            return cur
-        # Linking writes a few rows at a time, many times per article: one statement each time, where
-        # executemany's pipeline costs a synchronisation with the server per call.
-        head, row, tail = parts
-        per_statement = max(1, MAX_PARAMETERS // len(rows[0]))
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            cur.execute(head + ",".join([row] * len(chunk)) + tail, [v for r in chunk for v in r], binary=True)
+        if rows:
+            cur.executemany(translate(sql), rows)
         return cur
 
     def __enter__(self):
