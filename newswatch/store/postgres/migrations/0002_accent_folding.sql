@@ -33,20 +33,16 @@ END $$;
 
 ALTER TABLE articles DROP COLUMN search;
 
+-- 0001's mapping from a language code to the server's configuration stays as it is, under a name of its
+-- own; newswatch_ts_config now gives newswatch's copy of the configuration that mapping names.
 -- Schema-qualified, so the stored search column reads the same whatever a session's search_path.
+ALTER FUNCTION newswatch_ts_config(text) RENAME TO newswatch_server_ts_config;
 DO $$
 BEGIN
     EXECUTE format($f$
-CREATE OR REPLACE FUNCTION newswatch_ts_config(language text) RETURNS regconfig IMMUTABLE LANGUAGE sql AS $body$
-    SELECT (%L || CASE language
-        WHEN 'ar' THEN 'arabic' WHEN 'da' THEN 'danish' WHEN 'nl' THEN 'dutch' WHEN 'en' THEN 'english'
-        WHEN 'fi' THEN 'finnish' WHEN 'fr' THEN 'french' WHEN 'de' THEN 'german' WHEN 'el' THEN 'greek'
-        WHEN 'hu' THEN 'hungarian' WHEN 'id' THEN 'indonesian' WHEN 'ga' THEN 'irish' WHEN 'it' THEN 'italian'
-        WHEN 'lt' THEN 'lithuanian' WHEN 'ne' THEN 'nepali' WHEN 'no' THEN 'norwegian' WHEN 'nb' THEN 'norwegian'
-        WHEN 'nn' THEN 'norwegian' WHEN 'pt' THEN 'portuguese' WHEN 'ro' THEN 'romanian' WHEN 'ru' THEN 'russian'
-        WHEN 'es' THEN 'spanish' WHEN 'sv' THEN 'swedish' WHEN 'ta' THEN 'tamil' WHEN 'tr' THEN 'turkish'
-        ELSE 'simple' END)::regconfig
-$body$ $f$, quote_ident(current_schema()) || '.newswatch_');
+CREATE FUNCTION newswatch_ts_config(language text) RETURNS regconfig IMMUTABLE LANGUAGE sql AS $body$
+    SELECT (%L || %s.newswatch_server_ts_config(language)::text)::regconfig
+$body$ $f$, quote_ident(current_schema()) || '.newswatch_', quote_ident(current_schema()));
 END $$;
 
 -- 200,000 characters are indexed: a tsvector holds at most 1 MB, and one huge text must not fail its batch.
