@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import errors
 from ..documents import RawDocument
 from ..errors import InputError
-from .files import _legacy_charset
+from .files import _legacy_charset, regular_file_size
 from .jsonl import parse_jsonl, parse_record
 
 #: Suffixes read as archives: JSONL (read as a stream when large or compressed) and Parquet.
@@ -62,6 +62,11 @@ def archive_kind(path: Path) -> str | None:
 def read_archive(path: Path, max_bytes: int, origin: str | None = None) -> Iterator[Item]:
     """Documents and errors from a JSONL (optionally gzip) or Parquet archive, in file order."""
     origin = origin or str(path)
+    try:
+        regular_file_size(path, origin)  # missing, a pipe or a device: one error, as for any file
+    except InputError as exc:
+        yield exc
+        return
     kind = archive_kind(path)
     if kind == "parquet":
         items = read_parquet(path, max_bytes, origin)
@@ -95,8 +100,6 @@ def _jsonl_lines(path: Path, max_bytes: int, origin: str, compressed: bool) -> I
                 if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]
                 yield _decode_line(line)
-    except FileNotFoundError:
-        yield InputError(origin, "no such file or directory", errors.MISSING)
     except (OSError, EOFError, zlib.error) as exc:
         # gzip raises BadGzipFile (an OSError) or EOFError on a damaged or cut stream.
         where = f"after line {lineno}" if lineno else "at its start"
@@ -121,9 +124,6 @@ def read_parquet(path: Path, max_bytes: int, origin: str) -> Iterator[Item]:
         # pre_buffer would read ahead whole column chunks (measured: Arrow's memory grew with the file, to
         # 98 MB for a 98 MB archive); without it Arrow holds one batch (16 MB) whatever the file's size.
         parquet = pq.ParquetFile(path, pre_buffer=False)
-    except FileNotFoundError:
-        yield InputError(origin, "no such file or directory", errors.MISSING)
-        return
     except (pa.ArrowException, OSError) as exc:
         yield InputError(origin, f"not a readable Parquet file ({exc})", errors.UNREADABLE)
         return
